@@ -1,0 +1,3 @@
+from clausescan.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""Command line: parse options, call the library, print, choose the exit code.
+
+Exit codes (like ruff and bandit): 0 no finding at or above --fail-on; 1 findings at or above
+--fail-on; 2 usage, configuration or input error (an unreadable document under --strict).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from clausescan import __version__
+from clausescan.errors import ClausescanError, UsageError
+from clausescan.model import SEVERITIES, Report, severity_rank
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename: never a half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise UsageError("CS-CONFIG-INVALID", f"--{what} expects name=value, got {v!r}")
+        k, val = v.split("=", 1)
+        out[k.strip()] = val.strip()
+    return out
+
+
+def coerce(value: str) -> bool | float | str:
+    low = value.lower()
+    if low in ("true", "yes", "on", "1"):
+        return True
+    if low in ("false", "no", "off", "0"):
+        return False
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def failing(report: Report, fail_on: str) -> int:
+    """Number of missing/weak findings at or above ``fail_on`` (``never`` disables)."""
+    if fail_on == "never":
+        return 0
+    floor = severity_rank(fail_on)
+    return sum(1 for d in report.documents for f in d.provisions
+               if f.status in ("missing", "weak") and severity_rank(f.severity) >= floor)
+
+
+def fail(exc: ClausescanError) -> None:
+    click.echo(f"error {exc.code}: {exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"hint: {exc.hint}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clausescan")
+def main() -> None:
+    """clausescan: can the customer get out? Checks outsourcing contracts for exit provisions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-f", "--format", "formats", multiple=True, help="Output format (repeatable): text, json, html, markdown, sarif, junit, csv, xlsx.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(), help="Output file, one per --format, in order (default: stdout).")
+@click.option("-p", "--playbook", default=None, help="Built-in playbook id (backsourcing, dora) or a YAML file.")
+@click.option("--option", "option_pairs", multiple=True, help="Playbook option, e.g. --option critical_function=true.")
+@click.option("--threshold", "threshold_pairs", multiple=True, help="Override a playbook threshold, e.g. min_transition_days=365.")
+@click.option("--fail-on", type=click.Choice([*SEVERITIES, "never"]), default=None, help="Lowest severity of a missing/weak finding that fails (exit 1). Default: high.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail (input errors still exit 2 under --strict).")
+@click.option("--strict", is_flag=True, help="Exit 2 if any document cannot be read.")
+@click.option("--password", default=None, help="Password for encrypted PDFs.")
+@click.option("--max-pages", type=int, default=None, help="Refuse documents with more pages (error for that file).")
+@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this many bytes.")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Documents scanned in parallel.")
+@click.option("--cache", "cache_path", type=click.Path(), default=None, help="Result cache (SQLite) path.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option("--timeout", type=float, default=None, help="Per-document time limit in seconds (with --jobs > 1 or --timeout set, runs in workers).")
+@click.option("--baseline", type=click.Path(exists=False), default=None, help="Earlier JSON report: report only new findings.")
+@click.option("--scheduler", default=None, help="Dask distributed scheduler address (needs clausescan[dask]).")
+@click.option("--config", "config_path", type=click.Path(), default=None, help="Config file (default: clausescan.toml or pyproject.toml found upward).")
+@click.option("-v", "--verbose", is_flag=True, help="Show present provisions in full.")
+@click.option("--color/--no-color", default=None, help="Colour in the text report (default: when stdout is a terminal).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
+def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], playbook: str | None,
+         option_pairs: tuple[str, ...], threshold_pairs: tuple[str, ...], fail_on: str | None, exit_zero: bool,
+         strict: bool, password: str | None, max_pages: int | None, max_bytes: int | None, jobs: int,
+         cache_path: str | None, no_cache: bool, timeout: float | None, baseline: str | None, scheduler: str | None,
+         config_path: str | None, verbose: bool, color: bool | None, progress: bool | None) -> None:
+    """Scan contracts (files or folders, recursively) and report exit provisions."""
+    from clausescan.runner import RunRequest, run_scan
+
+    request = RunRequest(
+        paths=paths, formats=formats, outputs=outputs, playbook=playbook,
+        options=parse_pairs_safe(option_pairs, "option"), thresholds=parse_pairs_safe(threshold_pairs, "threshold"),
+        fail_on=fail_on, exit_zero=exit_zero, strict=strict, password=password, max_pages=max_pages,
+        max_bytes=max_bytes, jobs=jobs, cache_path=cache_path, no_cache=no_cache, timeout=timeout,
+        baseline=baseline, scheduler=scheduler, config_path=config_path, verbose=verbose,
+        color=sys.stdout.isatty() if color is None else color,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+    try:
+        code = run_scan(request, echo=lambda s: click.echo(s, nl=False))
+    except ClausescanError as exc:
+        fail(exc)
+        return
+    sys.exit(code)
+
+
+def parse_pairs_safe(values: tuple[str, ...], what: str) -> dict[str, str]:
+    try:
+        return parse_pairs(values, what)
+    except ClausescanError as exc:
+        fail(exc)
+        raise  # unreachable
+
+
+@main.group()
+def rules() -> None:
+    """List and explain playbook rules."""
+
+
+@rules.command("list")
+@click.option("-p", "--playbook", default="backsourcing", show_default=True)
+@click.option("--option", "option_pairs", multiple=True)
+def rules_list(playbook: str, option_pairs: tuple[str, ...]) -> None:
+    """List the rules of a playbook."""
+    from clausescan.rules import load_playbook
+
+    try:
+        pb = load_playbook(playbook, options={k: coerce(v) for k, v in parse_pairs(option_pairs, "option").items()})
+    except ClausescanError as exc:
+        fail(exc)
+        return
+    click.echo(f"{pb.id} {pb.version}: {pb.title} ({len(pb.rules)} rules)")
+    for r in pb.rules:
+        cond = f"  [only if {r.applies_if['option']}]" if r.applies_if else ""
+        click.echo(f"{r.id:<8} {r.severity:<8} {r.title}  ({', '.join(r.labels)}){cond}")
+
+
+@rules.command("explain")
+@click.argument("rule_id")
+@click.option("-p", "--playbook", default="backsourcing", show_default=True)
+def rules_explain(rule_id: str, playbook: str) -> None:
+    """Rationale, checks, sources and examples of one rule."""
+    from clausescan.rules import builtin_playbooks, load_playbook
+
+    try:
+        pbs = [load_playbook(playbook)]
+        if pbs[0].rule(rule_id.upper()) is None:  # look in the other built-ins too
+            pbs += [load_playbook(n) for n in builtin_playbooks() if n != playbook]
+    except ClausescanError as exc:
+        fail(exc)
+        return
+    for pb in pbs:
+        r = pb.rule(rule_id.upper())
+        if r is None:
+            continue
+        click.echo(f"{r.id}: {r.title}  [{r.severity}]  (playbook {pb.id})")
+        click.echo(f"labels: {', '.join(r.labels)}")
+        if r.applies_if:
+            click.echo(f"applies only if option {r.applies_if['option']} is set")
+        click.echo(f"\nWhy it matters:\n  {r.rationale}\n\nWhat to ask for:\n  {r.recommendation}")
+        if r.weak_if:
+            click.echo("\nWeak when:")
+            for c in r.weak_if:
+                t = f" (threshold {c.threshold_name or ''}={c.threshold:g})" if c.threshold is not None else ""
+                click.echo(f"  - {c.check}{t}: {c.reason}")
+        if r.suggested_language:
+            click.echo(f"\nSuggested language:\n  {r.suggested_language}")
+        click.echo("\nSources:")
+        for s in pb.source_titles(r.sources):
+            click.echo(f"  - {s}")
+        for status in ("present", "weak", "missing"):
+            for ex in r.examples.get(status, ()):
+                click.echo(f"\nExample ({status}):\n  {ex}")
+        return
+    fail(UsageError("CS-CONFIG-INVALID", f"no rule {rule_id!r} in the built-in playbooks or {playbook!r}",
+                    "List rules with: clausescan rules list"))

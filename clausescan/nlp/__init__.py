@@ -1,0 +1,53 @@
+"""Clause labels and attributes. The trained model is used when installed; keywords otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from typing import Protocol
+
+from clausescan.model import Clause, Label
+from clausescan.nlp.attributes import extract
+
+
+class Tagger(Protocol):
+    name: str
+
+    def predict(self, texts: list[str]) -> list[tuple[Label, ...]]: ...
+
+
+def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
+    """What the tagger reads: ancestors' headings (context for "(b) ..."), heading, then text."""
+    heads = []
+    parent = by_id.get(clause.parent or "")
+    while parent is not None and len(heads) < 3:
+        if parent.heading:
+            heads.append(parent.heading)
+        parent = by_id.get(parent.parent or "")
+    prefix = " / ".join(reversed(heads))
+    own = clause.heading or ""
+    return f"{prefix} // {own} // {clause.text}" if prefix or own else clause.text
+
+
+def classify(clauses: list[Clause], tagger: Tagger) -> list[Clause]:
+    """Clauses with labels from the tagger and attributes from the extractors."""
+    by_id = {c.id: c for c in clauses}
+    predictions = tagger.predict([clause_input(c, by_id) for c in clauses])
+    out = []
+    for clause, labels in zip(clauses, predictions):
+        names = {lab.label for lab in labels}
+        out.append(replace(clause, labels=tuple(labels), attributes=extract(clause.text, names)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> Tagger:
+    """The trained classifier shipped in models/, or the keyword tagger when it is absent."""
+    try:
+        from clausescan.nlp.classifier import load_classifier
+
+        return load_classifier()
+    except FileNotFoundError:
+        from clausescan.nlp.keywords import load_keyword_tagger
+
+        return load_keyword_tagger()

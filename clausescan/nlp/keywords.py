@@ -1,0 +1,36 @@
+"""Keyword/pattern tagger: the baseline, and the fallback when no trained model is installed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from clausescan.model import Label
+from clausescan.taxonomy import LABELS
+
+
+@dataclass(frozen=True)
+class KeywordTagger:
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    name: str = "keywords"
+
+    def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
+        out = []
+        for text in texts:
+            out.append(tuple(Label(lab, 1.0) for lab in LABELS
+                             if any(p.search(text) for p in self.patterns.get(lab, ()))))
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_keyword_tagger() -> KeywordTagger:
+    raw = yaml.safe_load(resources.files("clausescan.nlp").joinpath("keyword_patterns.yaml").read_text("utf-8"))
+    patterns = {lab: tuple(re.compile(p, re.IGNORECASE) for p in pats) for lab, pats in raw["labels"].items()}
+    unknown = set(patterns) - set(LABELS)
+    if unknown:
+        raise ValueError(f"unknown labels in keyword_patterns.yaml: {sorted(unknown)}")
+    return KeywordTagger(patterns)
