@@ -42,7 +42,7 @@ _INLINE_MARKER_RE = re.compile(
     r"(?<=[.;:])\s+(?=(?:(?:ARTICLE|Article|SECTION|Section)\s+\d{1,3}(?:\.\d{1,3})*\.?\s+[A-Z]"
     r"|\d{1,3}(?:\.\d{1,3}){1,3}\.?\s+[A-Z(\"“]"
     r"|\((?:[a-z]|[ivx]{1,4}|\d{1,2}|[A-Z])\)\s+[A-Z\"“]"
-    r"|\d{1,2}\.\s+[A-Z][A-Za-z]+(?:\s+[A-Za-z&]+){0,5}\.\s))"
+    r"|\d{1,2}\.\s+[A-Z][A-Za-z-]+(?:\s+[A-Za-z&-]+){0,6}(?:\.\s|\s+(?=\d{1,2}\.\d{1,2}\.?\s+[A-Z]))))"
 )
 
 
@@ -221,6 +221,8 @@ def segment(doc: Document) -> list[Clause]:
     prev_line: str | None = None
     pending_heading: int | None = None  # index into starts of a stand-alone heading line
     for block in _split_long_blocks(doc):
+        if block.kind == "furniture":
+            continue  # page numbers / running headers: part of the text, invisible to structure
         line = text[block.start:block.end]
         mk = seg.marker(block, line, prev_line)
         if mk is not None and pending_heading is not None and mk.kind != "heading":

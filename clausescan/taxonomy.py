@@ -36,13 +36,13 @@ LABELS: tuple[str, ...] = (
 # CUAD category -> our label (shared/taxonomy.md). Broader CUAD categories are marked: only
 # precision against CUAD is meaningful there.
 CUAD_MAP: dict[str, str] = {
-    "Termination For Convenience": "termination_for_convenience",
-    "Change Of Control": "termination_for_change_of_control",
+    "Termination for Convenience": "termination_for_convenience",
+    "Change of Control": "termination_for_change_of_control",
     "Post-Termination Services": "termination_assistance",
-    "Ip Ownership Assignment": "ip_ownership",
+    "IP Ownership Assignment": "ip_ownership",
     "Audit Rights": "audit_rights",
     "Source Code Escrow": "source_code_escrow",
-    "Cap On Liability": "liability_cap",
+    "Cap on Liability": "liability_cap",
     "Anti-Assignment": "anti_assignment",
-    "Notice Period To Terminate Renewal": "termination_notice_period",
+    "Notice Period to Terminate Renewal": "termination_notice_period",
 }

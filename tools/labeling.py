@@ -34,9 +34,10 @@ def slug(source: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", source).strip("-").lower()[:150]
 
 
-def dump(source: str) -> Path:
+def dump(source: str, work: Path = WORK) -> Path:
     doc = ingest(SHARED / source, display_path=source)
-    out = WORK / f"{slug(source)}.jsonl"
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / f"{slug(source)}.jsonl"
     if out.exists():
         raise SystemExit(f"{out} exists; delete it first to re-dump")
     with out.open("w", encoding="utf-8") as fh:
@@ -108,6 +109,7 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("dump")
     d.add_argument("source")
+    d.add_argument("--workdir", type=Path, default=WORK, help="e.g. data/labels/agreement for a second annotator")
     s = sub.add_parser("show")
     s.add_argument("worksheet", type=Path)
     s.add_argument("--start", type=int, default=0)
@@ -120,7 +122,7 @@ def main() -> None:
     sub.add_parser("stats")
     args = ap.parse_args()
     if args.cmd == "dump":
-        print(dump(args.source))
+        print(dump(args.source, args.workdir))
     elif args.cmd == "show":
         show(args.worksheet, args.start, args.end)
     elif args.cmd == "apply":

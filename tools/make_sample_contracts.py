@@ -24,6 +24,8 @@ except for ``+`` items (see below). Blank lines only separate blocks.
     "Page N of M".
 ``@author TEXT``
     Document author property (DOCX core properties, PDF metadata).
+``@font NAME SIZE``
+    Body font for DOCX output, e.g. ``@font Times New Roman 10`` (default ``Calibri 10.5``).
 ``# TEXT``
     Level-1 heading: a top-level clause or a schedule, e.g. ``# 14. Termination`` or
     ``# Schedule 3 – Exit Management``.
@@ -61,7 +63,7 @@ import re
 import textwrap
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -77,7 +79,7 @@ from fpdf import FPDF, XPos, YPos
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "sample_contract_sources"
 OUTPUT = ROOT / "sample_contracts"
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 # source file -> output file (relative to sample_contracts/); the format follows the suffix.
@@ -126,6 +128,7 @@ class Source:
     header: str = ""
     footer: str = ""
     author: str = ""
+    font: str = "Calibri 10.5"
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -158,7 +161,7 @@ def parse(path: Path) -> Source:
             key, _, value = line[1:].partition(" ")
             if key == "title":
                 src.titles.append(value)
-            elif key in ("subtitle", "header", "footer", "author"):
+            elif key in ("subtitle", "header", "footer", "author", "font"):
                 setattr(src, key, value)
             else:
                 raise ValueError(f"{path.name}:{lineno}: unknown directive @{key}")
@@ -395,13 +398,22 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
 def render_docx(src: Source) -> bytes:
     document = docx.Document()
     styles = document.styles
-    styles["Normal"].font.name = "Calibri"
-    styles["Normal"].font.size = Pt(10.5)
-    styles["Normal"].paragraph_format.space_after = Pt(5)
+    font_name, _, font_size = src.font.rpartition(" ")
+    styles["Normal"].font.name = font_name
+    styles["Normal"].font.size = Pt(float(font_size))
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    styles["Normal"].paragraph_format.line_spacing = 1.0
+    styles["Title"].font.size = Pt(20)
+    styles["Subtitle"].font.size = Pt(12)
+    for level, (size, before) in {1: (12.5, 12), 2: (11, 8), 3: (10.5, 6)}.items():
+        fmt = styles[f"Heading {level}"]
+        fmt.font.size = Pt(size)
+        fmt.paragraph_format.space_before = Pt(before)
+        fmt.paragraph_format.space_after = Pt(4)
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.3)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
     assert section.start_type == WD_SECTION.NEW_PAGE
 
     if src.header:
@@ -484,14 +496,21 @@ def render_docx_table(document: docx.document.Document, block: Block) -> list[Pa
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = block.widths or [1] * ncols
-    total_width = 16.4
+    total_width = 16.8
+    col_widths = [Cm(total_width * w / sum(widths)) for w in widths]
+    table.autofit = False
+    for column, width in zip(table.columns, col_widths):
+        column.width = width
     paragraphs: list[Paragraph] = []
     for r, cells in enumerate(block.rows):
         for c in range(ncols):
             cell = table.cell(r, c)
-            cell.width = Cm(total_width * widths[c] / sum(widths))
+            cell.width = col_widths[c]
             para = cell.paragraphs[0]
             add_runs(para, cells[c] if c < len(cells) else "", bold=r == 0)
+            para.paragraph_format.space_after = Pt(0)
+            for run in para.runs:
+                run.font.size = Pt(9)
             paragraphs.append(para)
     document.add_paragraph()
     return paragraphs
@@ -536,10 +555,7 @@ def text_table(block: Block) -> list[str]:
     cols = [max(6, usable * w // sum(widths)) for w in widths]
     lines: list[str] = []
     for r, cells in enumerate(block.rows):
-        wrapped = [
-            textwrap.wrap(plain(cells[c]) if c < len(cells) else "", cols[c]) or [""]
-            for c in range(ncols)
-        ]
+        wrapped = [textwrap.wrap(plain(cells[c]) if c < len(cells) else "", cols[c]) or [""] for c in range(ncols)]
         for i in range(max(len(w) for w in wrapped)):
             parts = [(w[i] if i < len(w) else "").ljust(cols[c]) for c, w in enumerate(wrapped)]
             lines.append(" | ".join(parts).rstrip())

@@ -26,16 +26,47 @@ def repair_line(line: str) -> str:
     """Fix one extracted line: ligatures to letters, drop control chars, normalise odd spaces."""
     line = _LIGATURE_RE.sub(lambda m: LIGATURES[m.group(0)], line)
     line = line.replace("\u00a0", " ").replace("\u2009", " ").replace("\u200b", "").replace("\ufeff", "")
+    # pdfium marks a hyphen it saw at a line break as \x02 or U+FFFE
+    line = line.replace("\ufffe", "-")
     line = _CONTROL_RE.sub(lambda m: "-" if m.group(0) == "\x02" else "", line)
     return line.rstrip()
 
 
-def join_hyphenated(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+# First parts of real hyphenated compounds ("non-exclusive", "third-party"): a line break after
+# them keeps the hyphen unless the document spells the joined word without one elsewhere.
+COMPOUND_PREFIXES = frozenset(
+    "non co self pre post re sub third anti multi cross semi one two three four five six seven "
+    "eight nine ten first second long short full part well mid inter intra ex over under "
+    "wind run follow start end set make stand e cost risk time".split()
+)
+_VOCAB_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def vocabulary(lines: list[str]) -> frozenset[str]:
+    """Lower-cased words (hyphenated compounds kept whole) seen in the lines."""
+    return frozenset(w.lower() for line in lines for w in _VOCAB_RE.findall(line))
+
+
+def keep_hyphen(head: str, tail: str, vocab: frozenset[str]) -> bool:
+    """Is "head-" + "tail" at a line break a compound (keep "-") or a broken word (join)?"""
+    head_word = re.findall(r"[A-Za-z]+$", head)
+    if not head_word:
+        return False
+    a, b = head_word[0].lower(), tail.lower()
+    if a + b in vocab:
+        return False
+    if f"{a}-{b}" in vocab:
+        return True
+    return a in COMPOUND_PREFIXES
+
+
+def join_hyphenated(lines: list[tuple[int, str]], vocab: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """Join words broken across lines ("manage-" + "ment is ...") by moving the tail up.
 
     Lines are (page, text) pairs so provenance survives the join. Only a letter, a hyphen at
     line end and a lower-case continuation count, so numbered items and dashes used as
-    separators are left alone. A line emptied by the move is dropped.
+    separators are left alone. Compounds keep their hyphen (see ``keep_hyphen``). A line
+    emptied by the move is dropped.
     """
     out = list(lines)
     i = 0
@@ -46,7 +77,8 @@ def join_hyphenated(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             nxt = nxt.lstrip()
             w = _LEADING_WORD_RE.match(nxt)
             if w:
-                out[i] = (page, cur[:-1] + w.group(1) + w.group(2))
+                hyphen = "-" if keep_hyphen(cur[:-1], w.group(1), vocab) else ""
+                out[i] = (page, cur[:-1] + hyphen + w.group(1) + w.group(2))
                 rest = nxt[w.end():]
                 if rest:
                     out[i + 1] = (next_page, rest)
@@ -97,5 +129,6 @@ def normalise_for_match(text: str) -> str:
     """Whitespace/hyphenation/quote-insensitive form, used to locate spans and compare text."""
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).replace("\u00ab", "<<").replace("\u00bb", ">>")
     text = re.sub(r"[-\u00ad\x02]\s*\n\s*", "", text)
     return re.sub(r"\s+", " ", text).strip()

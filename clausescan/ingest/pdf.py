@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from clausescan.errors import ErrorInfo, InputError
 from clausescan.ingest import IngestOptions, register
-from clausescan.ingest.cleanup import doubled_char_share, join_hyphenated, repair_line, text_quality
+from clausescan.ingest.cleanup import doubled_char_share, join_hyphenated, repair_line, text_quality, vocabulary
 from clausescan.model import Block, Document
 
 _PAGE_NUMBER_RE = re.compile(
@@ -120,7 +120,7 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
         for ln in strip_furniture([repair_line(x) for x in lines], keys):
             if ln.strip():
                 tagged.append((pno, ln))
-    joined = join_hyphenated(tagged)
+    joined = join_hyphenated(tagged, vocabulary([t for _, t in tagged]))
     parts: list[str] = []
     blocks: list[Block] = []
     page_starts = [0] * len(raw_pages)

@@ -10,6 +10,9 @@ from clausescan.ingest.cleanup import text_quality
 from clausescan.model import Block, Document
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
+_PAGE_LINE_RE = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_DIGITS_RE = re.compile(r"\d+")
+FURNITURE_REPEATS = 3  # a short line seen this often (digits masked) is a running header/footer
 # Inline HTML in Markdown (Common Paper uses <span>): blanked to spaces of the same length so
 # offsets and line numbers still match the file.
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
@@ -62,9 +65,31 @@ def build_text_document(text: str, name: str, sha: str, fmt: str, warnings: list
         pos = end + 1
     if not blocks:
         raise InputError("CS-TEXT-EMPTY", "the file contains no text")
+    blocks = mark_furniture(text, blocks)
     if text_quality(text) < 0.05 and len(text) > 200:
         warnings.append(ErrorInfo("CS-PDF-LOW-QUALITY", "few recognisable words; is this a contract?"))
     return Document(name, sha, fmt, text, tuple(page_starts), tuple(blocks), "text", tuple(warnings))
+
+
+def mark_furniture(text: str, blocks: list[Block]) -> list[Block]:
+    """Page numbers and repeated short lines (text exported from PDFs) become kind="furniture".
+
+    They stay in the text (offsets must match the file) but the segmenter looks through them.
+    """
+    from collections import Counter
+    from dataclasses import replace
+
+    keys = [_DIGITS_RE.sub("#", text[b.start:b.end].strip().lower()) for b in blocks]
+    counts = Counter(k for k in keys if len(k) <= 120)
+    out = []
+    for b, key in zip(blocks, keys):
+        line = text[b.start:b.end].strip()
+        repeated = counts.get(key, 0) >= FURNITURE_REPEATS and len(key) <= 120 and not key.startswith(("(", "#"))
+        if (_PAGE_LINE_RE.match(line) or (repeated and not line.endswith((".", ";", ":")))) and b.heading_level is None:
+            out.append(replace(b, kind="furniture"))
+        else:
+            out.append(b)
+    return out
 
 
 @register("txt")

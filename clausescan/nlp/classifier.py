@@ -1,0 +1,97 @@
+"""The trained clause classifier: load from models/ (JSON + NumPy, never pickle) and predict.
+
+Files in the model directory:
+  clause_classifier.json   labels, thresholds, vectorizer vocabularies, training metadata
+  clause_classifier.npz    idf vectors, coefficients (labels x features) and intercepts
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from clausescan.model import Label
+from clausescan.nlp.features import rebuild_vectorizer, transform
+
+MODEL_NAME = "clause_classifier"
+
+
+def model_dirs() -> list[Path]:
+    """Where the model may live: packaged in the wheel, or models/ beside an editable checkout."""
+    dirs = []
+    try:
+        dirs.append(Path(str(resources.files("clausescan").joinpath("_models"))))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    dirs.append(Path(__file__).resolve().parents[2] / "models")
+    return dirs
+
+
+def find_model(directory: Path | None = None) -> Path:
+    for d in ([directory] if directory else model_dirs()):
+        if (d / f"{MODEL_NAME}.json").exists() and (d / f"{MODEL_NAME}.npz").exists():
+            return d
+    raise FileNotFoundError(f"{MODEL_NAME}.json/.npz not found in {', '.join(map(str, model_dirs()))}")
+
+
+@dataclass
+class ClauseClassifier:
+    labels: tuple[str, ...]
+    thresholds: np.ndarray
+    coef: np.ndarray  # (labels, features) float32
+    intercept: np.ndarray
+    word: object
+    char: object
+    meta: dict[str, object] = field(default_factory=dict)
+    name: str = "clause-classifier"
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Probability per (text, label)."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
+        z = np.asarray(x @ self.coef.T) + self.intercept
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
+        probs = self.scores(texts)
+        out = []
+        for row in probs:
+            hits = np.nonzero(row >= self.thresholds)[0]
+            out.append(tuple(Label(self.labels[i], float(round(row[i], 4))) for i in hits))
+        return out
+
+
+def load_classifier(directory: Path | None = None) -> ClauseClassifier:
+    d = find_model(directory)
+    t = time.perf_counter()
+    meta = json.loads((d / f"{MODEL_NAME}.json").read_text("utf-8"))
+    arrays = np.load(d / f"{MODEL_NAME}.npz", allow_pickle=False)
+    word = rebuild_vectorizer(meta["word"], arrays["word_idf"])
+    char = rebuild_vectorizer(meta["char"], arrays["char_idf"])
+    clf = ClauseClassifier(
+        labels=tuple(meta["labels"]), thresholds=np.asarray(meta["thresholds"], dtype=np.float32),
+        coef=arrays["coef"].astype(np.float32), intercept=arrays["intercept"].astype(np.float32),
+        word=word, char=char, meta={k: v for k, v in meta.items() if k not in ("word", "char")},
+        name=f"clause-classifier {meta.get('version', '?')}",
+    )
+    clf.meta["load_seconds"] = round(time.perf_counter() - t, 3)
+    return clf
+
+
+def save_classifier(directory: Path, labels: list[str], thresholds: list[float], coef: np.ndarray,
+                    intercept: np.ndarray, word: object, char: object, meta: dict[str, object]) -> None:
+    from clausescan.nlp.features import vectorizer_state
+
+    directory.mkdir(parents=True, exist_ok=True)
+    doc = {**meta, "labels": labels, "thresholds": [round(float(t), 4) for t in thresholds],
+           "word": vectorizer_state(word), "char": vectorizer_state(char)}  # type: ignore[arg-type]
+    (directory / f"{MODEL_NAME}.json").write_text(json.dumps(doc, sort_keys=True, ensure_ascii=False), "utf-8")
+    np.savez_compressed(directory / f"{MODEL_NAME}.npz", coef=coef.astype(np.float16),
+                        intercept=intercept.astype(np.float32),
+                        word_idf=word.idf_.astype(np.float32), char_idf=char.idf_.astype(np.float32))  # type: ignore[attr-defined]

@@ -1,0 +1,173 @@
+"""Labelled clauses for training and evaluation, split by contract (never by clause).
+
+Two sources (see data/labels/README.md):
+- hand-labelled worksheets (data/labels/work/*.jsonl): every clause of the document judged for all
+  28 labels, so unlabelled clauses are negatives for every label;
+- CUAD expert spans for the 9 mapped categories: a clause covered by a span is a positive; other
+  clauses of the same contract are negatives for that label only, with two exceptions where
+  CUAD's category differs from ours (shared/taxonomy.md): "Post-Termination Services" is broader,
+  so its spans are not used as positives (other clauses still are negatives); "Notice Period to
+  Terminate Renewal" is narrower, so only its positives are used. "Change of Control" spans count
+  only where the clause speaks of termination.
+Y holds 1 (positive), 0 (negative) or -1 (unknown: not used for that label).
+Each source document is re-read and re-segmented with the current code, and worksheet labels are
+mapped onto the clauses by overlap, so labels survive segmentation changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from clausescan.ingest import ingest
+from clausescan.model import Clause
+from clausescan.nlp import clause_input
+from clausescan.nlp.cuad import contracts, default_root, locate
+from clausescan.segment import segment
+from clausescan.taxonomy import CUAD_MAP, LABELS
+
+REPO = Path(__file__).resolve().parents[2]
+WORK = REPO / "data" / "labels" / "work"
+MANIFEST = REPO / "data" / "labels" / "manifest.jsonl"
+SHARED = REPO.parent / "shared" / "data"
+_TERMINATE_RE = re.compile(r"terminat", re.IGNORECASE)
+
+
+@dataclass
+class LabelledDoc:
+    source: str
+    group: str
+    family: str  # stratum for the split: uk, templates, cuad:<type>
+    inputs: list[str]
+    texts: list[str]
+    y: np.ndarray  # (clauses, labels) int8 in {1, 0, -1}
+    hand: bool
+    cuad_filename: str | None = None
+    clause_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _covers(clause: Clause, span: tuple[int, int]) -> bool:
+    ov = _overlap((clause.char_start, clause.char_end), span)
+    clen = max(1, clause.char_end - clause.char_start)
+    return ov > 0 and (ov >= 0.5 * clen or ov >= 0.5 * (span[1] - span[0]))
+
+
+_PART_RE = re.compile(r"(?:[_ -]*part\s*\d+|\s*\(\d\)|\s+-\s+.*|(?<=agreement)\d+)$", re.IGNORECASE)
+
+
+def cuad_group(stem: str) -> str:
+    """One group per underlying contract: "X_Part1"/"X_Part2", "X (1)", "X - Escrow Agreement"."""
+    return "cuad:" + _PART_RE.sub("", stem).strip()
+
+
+def load_worksheets() -> dict[str, list[dict]]:
+    sheets: dict[str, list[dict]] = {}
+    for p in sorted(WORK.glob("*.jsonl")):
+        rows = [json.loads(x) for x in p.read_text("utf-8").splitlines() if x.strip()]
+        if rows and all(r.get("complete") for r in rows):
+            sheets[rows[0]["source"]] = rows
+    return sheets
+
+
+def manifest() -> dict[str, dict]:
+    return {m["source"]: m for m in (json.loads(x) for x in MANIFEST.read_text("utf-8").splitlines() if x.strip())}
+
+
+def _family(meta: dict | None, source: str) -> str:
+    if source.startswith("cuad/"):
+        return "cuad:" + (meta or {}).get("type", "other")
+    if source.startswith("uk-"):
+        return "uk"
+    return "templates"
+
+
+def _doc_inputs(path: Path, shown: str) -> tuple[list[Clause], list[str]]:
+    doc = ingest(path, display_path=shown)
+    clauses = segment(doc)
+    by_id = {c.id: c for c in clauses}
+    return clauses, [clause_input(c, by_id) for c in clauses]
+
+
+def hand_doc(source: str, rows: list[dict], meta: dict | None) -> LabelledDoc:
+    clauses, inputs = _doc_inputs(SHARED / source, source)
+    y = np.zeros((len(clauses), len(LABELS)), dtype=np.int8)
+    index = {lab: i for i, lab in enumerate(LABELS)}
+    for c_i, c in enumerate(clauses):
+        for r in rows:
+            if r["labels"] and _covers(c, (r["char_start"], r["char_end"])):
+                for lab in r["labels"]:
+                    y[c_i, index[lab]] = 1
+    group = (meta or {}).get("group") or source
+    if source.startswith("cuad/"):
+        group = cuad_group(Path(source).stem)
+    return LabelledDoc(source, group, _family(meta, source), inputs, [c.text for c in clauses], y, True,
+                       clause_spans=[(c.char_start, c.char_end) for c in clauses])
+
+
+def cuad_docs(skip_sources: set[str]) -> Iterator[LabelledDoc]:
+    root = default_root()
+    index = {lab: i for i, lab in enumerate(LABELS)}
+    for con in contracts(root):
+        source = "cuad/" + con.txt_path.relative_to(root).as_posix()
+        if source in skip_sources:
+            continue
+        clauses, inputs = _doc_inputs(con.txt_path, source)
+        text = con.txt_path.read_text("utf-8", errors="replace").replace("\r\n", "\n")
+        y = np.full((len(clauses), len(LABELS)), -1, dtype=np.int8)
+        for cat, label in CUAD_MAP.items():
+            j = index[label]
+            spans = [loc for seg in con.spans.get(cat, ()) if (loc := locate(text, seg))]
+            for c_i, c in enumerate(clauses):
+                hit = any(_covers(c, s) for s in spans)
+                if cat == "Post-Termination Services":
+                    y[c_i, j] = -1 if hit else 0
+                elif cat == "Notice Period to Terminate Renewal":
+                    y[c_i, j] = 1 if hit else -1
+                elif cat == "Change of Control":
+                    y[c_i, j] = (1 if _TERMINATE_RE.search(c.text) else -1) if hit else 0
+                else:
+                    y[c_i, j] = 1 if hit else 0
+        yield LabelledDoc(source, cuad_group(con.txt_path.stem), "cuad:" + con.contract_type, inputs,
+                          [c.text for c in clauses], y, False, cuad_filename=con.filename,
+                          clause_spans=[(c.char_start, c.char_end) for c in clauses])
+
+
+def load_all(include_cuad: bool = True) -> list[LabelledDoc]:
+    """Every labelled document available on this machine (hand worksheets first)."""
+    meta = manifest() if MANIFEST.exists() else {}
+    sheets = load_worksheets()
+    docs = [hand_doc(src, rows, meta.get(src)) for src, rows in sorted(sheets.items()) if (SHARED / src).exists()]
+    # a hand-labelled CUAD contract's group also covers its CUAD-only twin
+    if include_cuad and default_root().exists():
+        docs += list(cuad_docs(set(sheets)))
+    return docs
+
+
+def split(docs: list[LabelledDoc], seed: int = 13, test_share: float = 0.3) -> tuple[list[LabelledDoc], list[LabelledDoc]]:
+    """Train/test by contract group, stratified by family and hand/CUAD; deterministic for a seed."""
+    strata: dict[tuple[str, bool], list[str]] = {}
+    hand_groups = {d.group for d in docs if d.hand}
+    for d in docs:
+        key = (d.family, d.group in hand_groups)
+        if d.group not in strata.setdefault(key, []):
+            strata[key].append(d.group)
+    test_groups: set[str] = set()
+    for key in sorted(strata):
+        groups = sorted(strata[key], key=lambda g: hashlib.sha256(f"{seed}:{g}".encode()).hexdigest())
+        n_test = int(round(len(groups) * test_share))
+        if len(groups) >= 2:
+            n_test = max(1, n_test)
+        test_groups.update(groups[:n_test])
+    train = [d for d in docs if d.group not in test_groups]
+    test = [d for d in docs if d.group in test_groups]
+    return train, test

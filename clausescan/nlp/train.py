@@ -1,0 +1,256 @@
+"""Train and evaluate the clause classifier (``clausescan train`` / ``clausescan evaluate``).
+
+One logistic regression per label over word + character TF-IDF. Each label is trained only on
+the clauses whose label is known (see dataset.py for the masks). Decision thresholds are tuned
+per label on out-of-fold predictions (grouped by contract) of the training set, never on the
+test set. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from clausescan.nlp.dataset import LabelledDoc, load_all, split
+from clausescan.nlp.features import make_vectorizers, transform
+from clausescan.taxonomy import CUAD_MAP, LABELS
+
+C_VALUE = 4.0
+CLASS_WEIGHT = "balanced"
+MIN_POSITIVES = 3
+FOLDS = 3
+
+
+@dataclass
+class Stacked:
+    inputs: list[str]
+    y: np.ndarray
+    groups: np.ndarray
+    doc_index: np.ndarray
+
+
+def stack(docs: list[LabelledDoc]) -> Stacked:
+    inputs: list[str] = []
+    ys = []
+    groups: list[str] = []
+    doc_index: list[int] = []
+    for i, d in enumerate(docs):
+        inputs += d.inputs
+        ys.append(d.y)
+        groups += [d.group] * len(d.inputs)
+        doc_index += [i] * len(d.inputs)
+    y = np.vstack(ys) if ys else np.zeros((0, len(LABELS)), dtype=np.int8)
+    return Stacked(inputs, y, np.asarray(groups), np.asarray(doc_index))
+
+
+def _fold_of(group: str, seed: int) -> int:
+    return int(hashlib.sha256(f"{seed}/{group}".encode()).hexdigest(), 16) % FOLDS
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """Threshold that maximises F1 on out-of-fold predictions (ties: the higher threshold)."""
+    best_t, best_f = 0.5, -1.0
+    for t in np.arange(0.05, 0.96, 0.025):
+        pred = p >= t
+        tp = int(np.sum(pred & (y == 1)))
+        fp = int(np.sum(pred & (y == 0)))
+        fn = int(np.sum(~pred & (y == 1)))
+        f = 2 * tp / max(1, 2 * tp + fp + fn)
+        if f >= best_f:
+            best_t, best_f = float(t), f
+    return best_t
+
+
+def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[str, object]:
+    word, char = make_vectorizers()
+    t = time.perf_counter()
+    word.fit(train.inputs)
+    char.fit(train.inputs)
+    x = transform(word, char, train.inputs)
+    log(f"features: {x.shape[1]} ({time.perf_counter() - t:.1f}s)")
+    n_feat = x.shape[1]
+    coef = np.zeros((len(LABELS), n_feat), dtype=np.float32)
+    intercept = np.full(len(LABELS), -10.0, dtype=np.float32)
+    thresholds = np.full(len(LABELS), 0.5, dtype=np.float32)
+    folds = np.array([_fold_of(g, seed) for g in train.groups])
+    counts: dict[str, dict[str, int]] = {}
+    for j, label in enumerate(LABELS):
+        known = train.y[:, j] >= 0
+        yj = train.y[known, j]
+        pos = int(np.sum(yj == 1))
+        counts[label] = {"positives": pos, "negatives": int(np.sum(yj == 0))}
+        if pos < MIN_POSITIVES:
+            log(f"{label}: {pos} positives, not trained")
+            continue
+        xj = x[np.nonzero(known)[0]]
+        fj = folds[known]
+        oof = np.zeros(len(yj), dtype=np.float64)
+        for k in range(FOLDS):
+            tr, va = fj != k, fj == k
+            if not va.any() or len(set(yj[tr])) < 2:
+                continue
+            m = LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed,
+                                   class_weight=CLASS_WEIGHT)
+            m.fit(xj[tr], yj[tr])
+            oof[va] = m.predict_proba(xj[va])[:, 1]
+        thresholds[j] = _best_threshold(yj, oof)
+        m = LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed,
+                                   class_weight=CLASS_WEIGHT)
+        m.fit(xj, yj)
+        coef[j] = m.coef_[0]
+        intercept[j] = m.intercept_[0]
+        log(f"{label}: {pos} positives / {len(yj)} known, threshold {thresholds[j]:.3f}")
+    return {"word": word, "char": char, "coef": coef, "intercept": intercept, "thresholds": thresholds,
+            "counts": counts}
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn, "tp": tp,
+            "fp": fp, "fn": fn}
+
+
+def clause_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, float | int]]:
+    out = {}
+    for j, label in enumerate(LABELS):
+        known = y[:, j] >= 0
+        yt, yp = y[known, j] == 1, pred[known, j]
+        out[label] = prf(int(np.sum(yt & yp)), int(np.sum(~yt & yp)), int(np.sum(yt & ~yp)))
+    return out
+
+
+def doc_presence_metrics(docs: list[LabelledDoc], pred_by_doc: list[np.ndarray]) -> dict[str, dict[str, float | int]]:
+    """Does the contract contain the label at all? Gold: CUAD's answer for the 9 mapped categories."""
+    from clausescan.nlp.cuad import contracts
+
+    gold: dict[str, dict[str, bool]] = {}
+    for con in contracts():
+        gold[con.filename] = {lab: bool(con.spans.get(cat)) for cat, lab in CUAD_MAP.items()}
+    out = {}
+    for cat, label in CUAD_MAP.items():
+        j = LABELS.index(label)
+        tp = fp = fn = 0
+        for d, pred in zip(docs, pred_by_doc):
+            fname = d.cuad_filename
+            if fname is None or fname not in gold:
+                continue
+            g, p = gold[fname][label], bool(pred[:, j].any())
+            tp += g and p
+            fp += p and not g
+            fn += g and not p
+        out[label] = {**prf(tp, fp, fn), "cuad_category": cat}
+    return out
+
+
+def predict_docs(predict: Callable[[list[str]], np.ndarray], docs: list[LabelledDoc]) -> list[np.ndarray]:
+    return [predict(d.inputs) if d.inputs else np.zeros((0, len(LABELS)), dtype=bool) for d in docs]
+
+
+def keyword_predict(texts: list[str]) -> np.ndarray:
+    from clausescan.nlp.keywords import load_keyword_tagger
+
+    tagger = load_keyword_tagger()
+    out = np.zeros((len(texts), len(LABELS)), dtype=bool)
+    for i, labs in enumerate(tagger.predict(texts)):
+        for lab in labs:
+            out[i, LABELS.index(lab.label)] = True
+    return out
+
+
+def attach_cuad_twins(docs: list[LabelledDoc]) -> None:
+    """Hand-labelled CUAD contracts also count for document-level CUAD evaluation."""
+    from clausescan.nlp.cuad import contracts, default_root
+
+    root = default_root()
+    by_source = {"cuad/" + c.txt_path.relative_to(root).as_posix(): c.filename for c in contracts(root)}
+    for d in docs:
+        if d.cuad_filename is None and d.source in by_source:
+            d.cuad_filename = by_source[d.source]
+
+
+def train_and_evaluate(out_dir: Path, seed: int = 13, log: Callable[[str], None] = print) -> dict[str, object]:
+    from clausescan import __version__
+    from clausescan.nlp.classifier import load_classifier, save_classifier
+
+    t0 = time.perf_counter()
+    docs = load_all()
+    attach_cuad_twins(docs)
+    train_docs, test_docs = split(docs, seed)
+    log(f"documents: {len(docs)} ({sum(d.hand for d in docs)} hand-labelled); "
+        f"train {len(train_docs)}, test {len(test_docs)}")
+    tr = stack(train_docs)
+    model = fit(tr, seed, log)
+    meta = {
+        "version": f"{__version__}+seed{seed}",
+        "seed": seed,
+        "train_documents": sorted(d.source for d in train_docs),
+        "test_documents": sorted(d.source for d in test_docs),
+        "label_counts_train": model["counts"],
+        "c": C_VALUE,
+    }
+    save_classifier(out_dir, list(LABELS), list(model["thresholds"]), model["coef"], model["intercept"],  # type: ignore[arg-type]
+                    model["word"], model["char"], meta)
+    train_seconds = time.perf_counter() - t0
+    clf = load_classifier(out_dir)
+    report = evaluate_docs(clf, test_docs)
+    report["train_seconds"] = round(train_seconds, 1)
+    report["seed"] = seed
+    return report
+
+
+def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object]:
+    def model_predict(texts: list[str]) -> np.ndarray:
+        scores = clf.scores(texts)  # type: ignore[attr-defined]
+        return scores >= clf.thresholds  # type: ignore[attr-defined]
+
+    hand = [d for d in test_docs if d.hand]
+    cuad = [d for d in test_docs if d.cuad_filename is not None]
+    y_hand = stack(hand).y if hand else np.zeros((0, len(LABELS)), dtype=np.int8)
+    pm, pk = predict_docs(model_predict, hand), predict_docs(keyword_predict, hand)
+    report: dict[str, object] = {
+        "test_documents": len(test_docs),
+        "hand_test_documents": len(hand),
+        "cuad_test_documents": len(cuad),
+        "clause_level_hand": {
+            "model": clause_metrics(y_hand, np.vstack(pm) if pm else np.zeros_like(y_hand, dtype=bool)),
+            "keywords": clause_metrics(y_hand, np.vstack(pk) if pk else np.zeros_like(y_hand, dtype=bool)),
+        },
+    }
+    cuad_only = [d for d in test_docs if not d.hand]
+    if cuad_only:
+        y_c = stack(cuad_only).y
+        cm = predict_docs(model_predict, cuad_only)
+        ck = predict_docs(keyword_predict, cuad_only)
+        report["clause_level_cuad"] = {"model": clause_metrics(y_c, np.vstack(cm)),
+                                       "keywords": clause_metrics(y_c, np.vstack(ck))}
+    if cuad:
+        dm, dk = predict_docs(model_predict, cuad), predict_docs(keyword_predict, cuad)
+        report["document_level_cuad"] = {"model": doc_presence_metrics(cuad, dm),
+                                         "keywords": doc_presence_metrics(cuad, dk)}
+    report["summary"] = summarise(report)
+    return report
+
+
+CORE = ("termination_for_convenience", "termination_for_cause", "termination_for_insolvency",
+        "termination_for_change_of_control", "termination_notice_period", "termination_assistance",
+        "ip_ownership", "data_return", "service_levels")
+
+
+def summarise(report: dict[str, object]) -> dict[str, object]:
+    hand = report["clause_level_hand"]  # type: ignore[index]
+    out: dict[str, object] = {}
+    for who in ("model", "keywords"):
+        rows = hand[who]  # type: ignore[index]
+        eligible = {k: v for k, v in rows.items() if v["support"] >= 10}
+        out[f"{who}_macro_f1_labels_with_10_test_positives"] = (
+            round(float(np.mean([v["f1"] for v in eligible.values()])), 3) if eligible else None)
+        out[f"{who}_eligible_labels"] = sorted(eligible)
+    return out
