@@ -11,6 +11,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from clausescan.scan import ScanOptions, scan_document, scan_paths  # noqa: E402
+from clausescan.scan import ScanOptions, scan_document, scan_paths
 
 __all__ = ["ScanOptions", "__version__", "scan_document", "scan_paths"]

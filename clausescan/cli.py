@@ -15,7 +15,7 @@ import click
 
 from clausescan import __version__
 from clausescan.errors import ClausescanError, UsageError
-from clausescan.model import SEVERITIES, Report, severity_rank
+from clausescan.model import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,24 +44,9 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
 
 
 def coerce(value: str) -> bool | float | str:
-    low = value.lower()
-    if low in ("true", "yes", "on", "1"):
-        return True
-    if low in ("false", "no", "off", "0"):
-        return False
-    try:
-        return float(value)
-    except ValueError:
-        return value
+    from clausescan.runner import coerce as _coerce
 
-
-def failing(report: Report, fail_on: str) -> int:
-    """Number of missing/weak findings at or above ``fail_on`` (``never`` disables)."""
-    if fail_on == "never":
-        return 0
-    floor = severity_rank(fail_on)
-    return sum(1 for d in report.documents for f in d.provisions
-               if f.status in ("missing", "weak") and severity_rank(f.severity) >= floor)
+    return _coerce(value)  # type: ignore[no-any-return]
 
 
 def fail(exc: ClausescanError) -> None:
@@ -90,10 +75,11 @@ def main() -> None:
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
 @click.option("--max-pages", type=int, default=None, help="Refuse documents with more pages (error for that file).")
 @click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this many bytes.")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Documents scanned in parallel.")
+@click.option("-j", "--jobs", type=int, default=None, help="Documents scanned in parallel (default 1).")
 @click.option("--cache", "cache_path", type=click.Path(), default=None, help="Result cache (SQLite) path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option("--timeout", type=float, default=None, help="Per-document time limit in seconds (with --jobs > 1 or --timeout set, runs in workers).")
+@click.option("--timeout", type=float, default=None, help="Per-document time limit in seconds; a document over it is an error (CS-TIMEOUT).")
+@click.option("--exclude", "exclude", multiple=True, help="Glob of files to skip in folders (repeatable).")
 @click.option("--baseline", type=click.Path(exists=False), default=None, help="Earlier JSON report: report only new findings.")
 @click.option("--scheduler", default=None, help="Dask distributed scheduler address (needs clausescan[dask]).")
 @click.option("--config", "config_path", type=click.Path(), default=None, help="Config file (default: clausescan.toml or pyproject.toml found upward).")
@@ -102,9 +88,10 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
 def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], playbook: str | None,
          option_pairs: tuple[str, ...], threshold_pairs: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-         strict: bool, password: str | None, max_pages: int | None, max_bytes: int | None, jobs: int,
-         cache_path: str | None, no_cache: bool, timeout: float | None, baseline: str | None, scheduler: str | None,
-         config_path: str | None, verbose: bool, color: bool | None, progress: bool | None) -> None:
+         strict: bool, password: str | None, max_pages: int | None, max_bytes: int | None, jobs: int | None,
+         cache_path: str | None, no_cache: bool, timeout: float | None, exclude: tuple[str, ...], baseline: str | None,
+         scheduler: str | None, config_path: str | None, verbose: bool, color: bool | None,
+         progress: bool | None) -> None:
     """Scan contracts (files or folders, recursively) and report exit provisions."""
     from clausescan.runner import RunRequest, run_scan
 
@@ -115,7 +102,7 @@ def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, .
         max_bytes=max_bytes, jobs=jobs, cache_path=cache_path, no_cache=no_cache, timeout=timeout,
         baseline=baseline, scheduler=scheduler, config_path=config_path, verbose=verbose,
         color=sys.stdout.isatty() if color is None else color,
-        progress=sys.stderr.isatty() if progress is None else progress,
+        progress=sys.stderr.isatty() if progress is None else progress, exclude=exclude,
     )
     try:
         code = run_scan(request, echo=lambda s: click.echo(s, nl=False))
@@ -195,3 +182,73 @@ def rules_explain(rule_id: str, playbook: str) -> None:
         return
     fail(UsageError("CS-CONFIG-INVALID", f"no rule {rule_id!r} in the built-in playbooks or {playbook!r}",
                     "List rules with: clausescan rules list"))
+
+
+def _metrics_table(report: dict[str, object]) -> str:
+    lines = []
+    hand = report.get("clause_level_hand") or {}
+    model, kw = hand.get("model", {}), hand.get("keywords", {})  # type: ignore[union-attr]
+    if model:
+        lines.append("Clause level, hand-labelled test contracts (model | keyword baseline)")
+        lines.append(f"{'label':36} {'support':>7}  {'P':>5} {'R':>5} {'F1':>5}  | {'P':>5} {'R':>5} {'F1':>5}")
+        for lab, m in model.items():
+            k = kw.get(lab, {})
+            lines.append(f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
+                         f"{k.get('precision', 0):>5.2f} {k.get('recall', 0):>5.2f} {k.get('f1', 0):>5.2f}")
+    doc = report.get("document_level_cuad") or {}
+    if doc:
+        lines.append("")
+        lines.append("Document level (contract contains the label), CUAD test contracts (model | keyword baseline)")
+        for lab, m in doc["model"].items():  # type: ignore[index]
+            k = doc["keywords"][lab]  # type: ignore[index]
+            lines.append(f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
+                         f"{k['precision']:>5.2f} {k['recall']:>5.2f} {k['f1']:>5.2f}")
+    summary = report.get("summary") or {}
+    for key, value in summary.items():  # type: ignore[union-attr]
+        if not key.endswith("eligible_labels"):
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(), default=None, help="Model directory (default: models/ of this checkout).")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def train(out_dir: str | None, seed: int, fmt: str) -> None:
+    """Rebuild the clause classifier from data/labels and ../shared/data (deterministic for a seed)."""
+    import json as _json
+
+    from clausescan.nlp.classifier import model_dirs
+    from clausescan.nlp.train import train_and_evaluate
+
+    target = Path(out_dir) if out_dir else model_dirs()[-1]
+    report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True))
+    (target / "evaluation.json").write_text(_json.dumps(report, indent=2, sort_keys=True) + "\n", "utf-8")
+    click.echo(_json.dumps(report, indent=2, sort_keys=True) if fmt == "json" else _metrics_table(report))
+
+
+@main.command()
+@click.option("--model", "model_dir", type=click.Path(), default=None, help="Model directory (default: the installed model).")
+@click.option("--split", type=click.Choice(["test", "train", "all"]), default="test", show_default=True)
+@click.option("--labels", "labels_dir", type=click.Path(), default=None, help="Evaluate on these worksheets only (e.g. data/labels/agreement).")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: int, fmt: str) -> None:
+    """Per-label precision/recall/F1 of the model and the keyword baseline on a labelled set."""
+    import json as _json
+
+    from clausescan.nlp import dataset
+    from clausescan.nlp.classifier import load_classifier
+    from clausescan.nlp.train import attach_cuad_twins, evaluate_docs
+
+    clf = load_classifier(Path(model_dir) if model_dir else None)
+    if labels_dir:
+        docs = dataset.load_all(include_cuad=False, work=Path(labels_dir))
+    else:
+        docs = dataset.load_all()
+    attach_cuad_twins(docs)
+    if split != "all" and not labels_dir:
+        train_docs, test_docs = dataset.split(docs, seed)
+        docs = test_docs if split == "test" else train_docs
+    report = evaluate_docs(clf, docs)
+    click.echo(_json.dumps(report, indent=2, sort_keys=True) if fmt == "json" else _metrics_table(report))

@@ -19,6 +19,10 @@ from clausescan.rules import Playbook, evaluate, load_playbook
 from clausescan.rules.engine import Waiver, inline_waivers
 from clausescan.segment import segment
 
+# Documentation beside contracts in a folder is not a contract (explicitly named files are
+# always scanned). Override with --include/--exclude or the config file.
+DEFAULT_EXCLUDE = ("README*", "CHANGES*", "CHANGELOG*", "LICENSE*", "CONTRIBUTING*")
+
 
 @dataclass(frozen=True)
 class ScanOptions:
@@ -27,7 +31,7 @@ class ScanOptions:
     options: dict[str, object] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
@@ -54,7 +58,8 @@ def scan_document(path: Path, playbook: Playbook, tagger: Tagger, options: ScanO
                               ErrorInfo("CS-INTERNAL", f"{type(exc).__name__}: {exc}"))
     clauses = classify(segment(doc), tagger)
     waivers, problems = inline_waivers(doc.text)
-    waivers = [w for w in options.waivers if w.rule_id not in {x.rule_id for x in waivers}] + waivers
+    inline = {x.rule_id for x in waivers}
+    waivers = [w for w in options.waivers if w.covers(shown) and w.rule_id not in inline] + waivers
     findings, cov = evaluate(playbook, clauses, line_numbers=doc.format in ("txt", "md"), text=doc.text,
                              waivers=waivers)
     warnings = doc.warnings + tuple(ErrorInfo("CS-WAIVER-NO-REASON", p) for p in problems)
@@ -71,7 +76,7 @@ def _fmt_of(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def expand_paths(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iterator[tuple[Path, str | None]]:
+def expand_paths(paths: Iterable[str | Path], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Iterator[tuple[Path, str | None]]:
     """Files to scan, in sorted order: folders recursively (supported types only), files as given.
 
     Yields (path, None) or (path, error code) for paths that cannot even be listed.

@@ -181,7 +181,7 @@ class Segmenter:
         m = _LETTER_DOT_RE.match(s)
         if m and after_break:
             tok = m.group("num")
-            kind = "alpha" if not _ROMAN_RE.match(tok) or tok == "i" and self.prev_alpha.get("lower") == "h" else "roman"
+            kind = "alpha" if not _ROMAN_RE.match(tok) or (tok == "i" and self.prev_alpha.get("lower") == "h") else "roman"
             if kind == "alpha":
                 self.prev_alpha["lower"] = tok
             return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end():]), 1)
@@ -195,7 +195,7 @@ class Segmenter:
 
 def _starts_clause_text(rest: str) -> bool:
     rest = rest.lstrip()
-    return bool(rest) and (rest[0].isupper() or rest[0] in "(\"“[*_" or rest[0].isdigit() is False and rest[0].isalpha())
+    return bool(rest) and (rest[0].isupper() or rest[0] in "(\"“[*_" or (rest[0].isdigit() is False and rest[0].isalpha()))
 
 
 STRUCTURAL_DEPTH = {"article": 0, "heading": 1, "section": 1}

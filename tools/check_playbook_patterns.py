@@ -280,13 +280,15 @@ def validate_check(check: Any, where: str, doc: dict[str, Any], rule_labels: lis
     return problems
 
 
-def validate_rule(rule: dict[str, Any], doc: dict[str, Any], seen: set[str], report: RuleReport) -> None:
+def validate_rule(
+    rule: dict[str, Any], doc: dict[str, Any], seen: set[str], report: RuleReport, *, builtin: bool
+) -> None:
     problems = report.problems
     rid = report.rule_id
     if not RULE_ID.match(rid):
         problems.append("id does not match ^[A-Z]{2,5}\\d{3}$")
-    elif not rid.startswith(FAMILIES):
-        problems.append(f"id family is not one of {FAMILIES}")
+    elif builtin and not rid.startswith(FAMILIES):  # user playbooks may use families of their own
+        problems.append(f"id family of a built-in playbook is not one of {FAMILIES}")
     if rid in seen:
         problems.append("duplicate rule id")
     seen.add(rid)
@@ -397,6 +399,26 @@ def check_engine(path: Path, report: PlaybookReport) -> str:
     return tagger.name
 
 
+def with_inherited(doc: dict[str, Any], path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """``doc`` with the options, thresholds and sources of the playbooks it ``extends`` (child wins)."""
+    parent_name = doc.get("extends")
+    if not isinstance(parent_name, str) or not parent_name:
+        return doc
+    parent_path = PLAYBOOK_DIR / f"{parent_name}.yaml"
+    if not parent_path.exists():
+        parent_path = (path.parent / parent_name).resolve()
+    if parent_path in seen or not parent_path.exists():
+        return doc  # the engine's loader reports cycles and missing parents
+    parent = yaml.safe_load(parent_path.read_text(encoding="utf-8"))
+    if not isinstance(parent, dict):
+        return doc
+    parent = with_inherited(parent, parent_path, (*seen, parent_path))
+    merged = dict(doc)
+    for key in ("options", "thresholds", "sources"):
+        merged[key] = {**(parent.get(key) or {}), **(doc.get(key) or {})}
+    return merged
+
+
 def check_playbook(path: Path, extractor: Extractor, engine: bool) -> PlaybookReport:
     report = PlaybookReport(path)
     try:
@@ -409,6 +431,7 @@ def check_playbook(path: Path, extractor: Extractor, engine: bool) -> PlaybookRe
         return report
     report.playbook_id = str(doc.get("id"))
     validate_schema(doc, report)
+    doc = with_inherited(doc, path.resolve())
     validate_top(doc, report)
     seen: set[str] = set()
     for rule in doc.get("rules") or []:
@@ -418,7 +441,7 @@ def check_playbook(path: Path, extractor: Extractor, engine: bool) -> PlaybookRe
         weak_if = rule.get("weak_if") or []
         checks = [_describe(c, i) for i, c in enumerate(weak_if) if isinstance(c, dict)]
         rule_report = RuleReport(str(rule.get("id")), str(rule.get("title")), checks)
-        validate_rule(rule, doc, seen, rule_report)
+        validate_rule(rule, doc, seen, rule_report, builtin=path.resolve().parent == PLAYBOOK_DIR)
         if not rule_report.problems:  # examples of a malformed rule are not evaluated
             check_examples(rule, doc, extractor, rule_report)
         report.rules.append(rule_report)
@@ -429,7 +452,7 @@ def check_playbook(path: Path, extractor: Extractor, engine: bool) -> PlaybookRe
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="playbook files (default: clausescan/playbooks/*.yaml)")
     parser.add_argument("--engine", action="store_true", help="also run examples through clausescan's tagger + engine")
     args = parser.parse_args(argv)

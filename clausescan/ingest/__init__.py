@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ class IngestOptions:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
     min_chars_per_page: int = 200
+    ocr: bool = False  # run OCR (clausescan[ocr]) on PDFs without a usable text layer
 
 
 Reader = Callable[[bytes, str, str, IngestOptions], Document]
@@ -39,6 +41,9 @@ EXTENSIONS = {
     ".markdown": "md",
 }
 LEGACY = {".doc", ".dot", ".rtf", ".wpd", ".pages", ".odt", ".xls", ".xlsx", ".ppt", ".pptx"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Word stores a password-protected .docx as an OLE2 container with these streams.
+_ENCRYPTED_OOXML_MARK = "EncryptedPackage".encode("utf-16-le")
 
 
 def register(fmt: str) -> Callable[[Reader], Reader]:
@@ -61,10 +66,16 @@ def sniff(data: bytes, suffix: str) -> str:
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        if expected == "docx" or expected is None:
+        if expected == "docx" or (expected is None and suffix not in LEGACY):
             return "docx"
+        if suffix in LEGACY:
+            raise InputError("CS-FILE-UNSUPPORTED", f"{suffix} files are not supported")
         raise InputError("CS-FILE-TYPE-MISMATCH", f"a zip package with a {suffix or 'missing'} extension")
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(OLE_MAGIC):
+        if _ENCRYPTED_OOXML_MARK in data[:1 << 20]:
+            raise InputError("CS-DOCX-ENCRYPTED", "a password-protected Word document (encrypted package)")
+        if suffix in LEGACY and suffix not in (".doc", ".dot"):
+            raise InputError("CS-FILE-UNSUPPORTED", f"{suffix} files are not supported")
         if expected == "docx":
             # Password-protected OOXML is stored inside an OLE container.
             raise InputError("CS-FILE-TYPE-MISMATCH", "an OLE compound file (encrypted or legacy Word) named .docx",
@@ -91,6 +102,8 @@ def read_bytes(path: Path, options: IngestOptions) -> bytes:
     try:
         st = path.stat()
     except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise InputError("CS-IO-NOT-FOUND", f"broken symbolic link: {path}") from exc
         raise InputError("CS-IO-NOT-FOUND", f"no such file: {path}") from exc
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -98,8 +111,11 @@ def read_bytes(path: Path, options: IngestOptions) -> bytes:
         if exc.errno in (errno.EACCES, errno.EPERM):
             raise InputError("CS-IO-UNREADABLE", "permission denied") from exc
         raise InputError("CS-IO-UNREADABLE", exc.strerror or str(exc)) from exc
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise InputError("CS-IO-IS-DIRECTORY", "path is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        # reading a FIFO blocks forever and a device never ends: refuse before opening
+        raise InputError("CS-IO-UNREADABLE", "not a regular file (a pipe, socket or device)")
     if st.st_size > options.max_bytes:
         raise InputError("CS-IO-TOO-LARGE", f"{st.st_size} bytes exceeds --max-bytes {options.max_bytes}")
     try:

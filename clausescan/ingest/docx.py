@@ -61,6 +61,29 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
         raise InputError("CS-DOCX-CORRUPT", f"malformed XML in {name}: {exc}") from exc
 
 
+def _int_attr(el: etree._Element | None, attr: str, default: int, lo: int, hi: int) -> int:
+    """An integer attribute clamped to [lo, hi]; the default when absent or not a number.
+
+    Word files are untrusted input: ``w:ilvl="x"`` or ``w:start="999999999"`` must neither
+    crash the reader nor make it build a gigantic list label.
+    """
+    if el is None:
+        return default
+    raw = el.get(attr)
+    try:
+        value = int(raw) if raw is not None else default
+    except ValueError:
+        try:
+            value = int(float(raw or ""))  # Word writes integers, other tools sometimes "1.0"
+        except (ValueError, OverflowError):
+            return default
+    return min(hi, max(lo, value))
+
+
+MAX_LEVEL = 8  # Word list levels are 0..8
+MAX_START = 32767  # Word's upper bound for w:start
+
+
 # ---------------------------------------------------------------------------------------------
 # Numbering
 
@@ -82,7 +105,15 @@ def _letters(n: int) -> str:
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
+MAX_LETTERS = 26 * 30  # "a".."zzz...z" (30 letters); beyond that a label is written in digits
+MAX_ROMAN = 3999
+
+
 def format_number(value: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter") and not 0 < value <= MAX_LETTERS:
+        return str(value)
+    if fmt in ("lowerRoman", "upperRoman") and not 0 < value <= MAX_ROMAN:
+        return str(value)
     if fmt == "lowerLetter":
         return _letters(value)
     if fmt == "upperLetter":
@@ -115,7 +146,7 @@ class Numbering:
 
     def label(self, num_id: str, ilvl: int) -> str | None:
         abs_id = self.nums.get(num_id)
-        if abs_id is None or num_id == "0":
+        if abs_id is None or num_id == "0" or not 0 <= ilvl <= MAX_LEVEL:
             return None
         levels = self.abstract.get(abs_id, {})
         lvl = levels.get(ilvl)
@@ -135,6 +166,8 @@ class Numbering:
 
         def sub(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
+            if not 0 <= k <= MAX_LEVEL:
+                return ""
             lv = levels.get(k, Level())
             value = counters[k] if counters[k] is not None else lv.start
             return format_number(int(value), "decimal" if lvl.fmt == "decimal" and k != ilvl else lv.fmt)
@@ -150,14 +183,16 @@ def load_numbering(root: etree._Element | None, w: str) -> Numbering:
     for ab in root.iter(f"{{{w}}}abstractNum"):
         levels: dict[int, Level] = {}
         for lvl in ab.iter(f"{{{w}}}lvl"):
-            ilvl = int(lvl.get(f"{{{w}}}ilvl", "0"))
+            ilvl = _int_attr(lvl, f"{{{w}}}ilvl", 0, 0, 99)
+            if ilvl > MAX_LEVEL:
+                continue
             fmt_el = lvl.find(f"{{{w}}}numFmt")
             text_el = lvl.find(f"{{{w}}}lvlText")
             start_el = lvl.find(f"{{{w}}}start")
             levels[ilvl] = Level(
                 fmt=fmt_el.get(f"{{{w}}}val", "decimal") if fmt_el is not None else "decimal",
                 text=text_el.get(f"{{{w}}}val", "") if text_el is not None else "",
-                start=int(start_el.get(f"{{{w}}}val", "1")) if start_el is not None else 1,
+                start=_int_attr(start_el, f"{{{w}}}val", 1, 0, MAX_START),
             )
         numbering.abstract[ab.get(f"{{{w}}}abstractNumId", "")] = levels
     for num in root.iter(f"{{{w}}}num"):
@@ -168,7 +203,9 @@ def load_numbering(root: etree._Element | None, w: str) -> Numbering:
         for ov in num.iter(f"{{{w}}}lvlOverride"):
             so = ov.find(f"{{{w}}}startOverride")
             if so is not None:
-                numbering.overrides[(nid, int(ov.get(f"{{{w}}}ilvl", "0")))] = int(so.get(f"{{{w}}}val", "1"))
+                lv = _int_attr(ov, f"{{{w}}}ilvl", 0, 0, 99)
+                if lv <= MAX_LEVEL:
+                    numbering.overrides[(nid, lv)] = _int_attr(so, f"{{{w}}}val", 1, 0, MAX_START)
     return numbering
 
 
@@ -197,10 +234,10 @@ def load_styles(root: etree._Element | None, w: str) -> dict[str, Style]:
             nid = numpr.find(f"{{{w}}}numId")
             il = numpr.find(f"{{{w}}}ilvl")
             s.num_id = nid.get(f"{{{w}}}val") if nid is not None else None
-            s.ilvl = int(il.get(f"{{{w}}}val", "0")) if il is not None else None
+            s.ilvl = _int_attr(il, f"{{{w}}}val", 0, 0, 99) if il is not None else None
         ol = st.find(f"{{{w}}}pPr/{{{w}}}outlineLvl")
         if ol is not None:
-            s.outline = int(ol.get(f"{{{w}}}val", "9"))
+            s.outline = _int_attr(ol, f"{{{w}}}val", 9, 0, 9)
         styles[sid] = s
     return styles
 
@@ -260,7 +297,8 @@ class _Walker:
 
     def table(self, tbl: etree._Element) -> None:
         for tr in tbl.iter(self.q("tr")):
-            if tr.getparent() is not None and tr.getparent() is not tbl and etree.QName(tr.getparent()).localname == "tbl":
+            parent = tr.getparent()
+            if parent is not None and parent is not tbl and etree.QName(parent).localname == "tbl":
                 continue  # nested tables are handled by the cell walk below
             cells: list[str] = []
             starts: list[tuple[str, int]] = []
@@ -272,7 +310,7 @@ class _Walker:
                 for el in tc:
                     name = etree.QName(el).localname
                     if name == "p":
-                        t, s, e = self._text(el, offset=len(" | ".join(cells + [" ".join(parts)])))
+                        t, s, e = self._text(el, offset=len(" | ".join([*cells, " ".join(parts)])))
                         starts += s
                         ends += e
                         if t.strip():
@@ -348,10 +386,10 @@ class _Walker:
                 nid = numpr.find(self.q("numId"))
                 il = numpr.find(self.q("ilvl"))
                 num_id = nid.get(self.q("val")) if nid is not None else None
-                ilvl = int(il.get(self.q("val"), "0")) if il is not None else None
+                ilvl = _int_attr(il, self.q("val"), 0, 0, 99) if il is not None else None
             ol = ppr.find(self.q("outlineLvl"))
             if ol is not None:
-                outline = int(ol.get(self.q("val"), "9"))
+                outline = _int_attr(ol, self.q("val"), 9, 0, 9)
             if ppr.find(self.q("pageBreakBefore")) is not None and not self.use_rendered:
                 self.page += 1
         heading_level = None
@@ -391,20 +429,36 @@ class _Walker:
             self.walk(box, "textbox")
 
 
-def _find_main_part(zf: zipfile.ZipFile) -> str:
+_OTHER_PACKAGES = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint presentation"),
+                   ("visio/", "a Visio drawing"))
+
+
+def _not_word(what: str, name: str) -> InputError:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext in ("docx", "docm", "dotx", "dotm"):
+        return InputError("CS-FILE-TYPE-MISMATCH", f"{what} named .{ext}")
+    return InputError("CS-FILE-UNSUPPORTED", f"{what}, not a Word document")
+
+
+def _find_main_part(zf: zipfile.ZipFile, name: str = "") -> str:
     names = set(zf.namelist())
+    if "mimetype" in names and "content.xml" in names:
+        raise _not_word("an OpenDocument file", name)
     rels = read_member(zf, "_rels/.rels")
     if rels is not None:
         root = parse_xml(rels, "_rels/.rels")
         for rel in root:
             if rel.get("Type", "").endswith("/officeDocument"):
                 target = rel.get("Target", "").lstrip("/")
+                for prefix, what in _OTHER_PACKAGES:
+                    if target.startswith(prefix):
+                        raise _not_word(what, name)
                 if target in names:
                     return target
     if "word/document.xml" in names:
         return "word/document.xml"
     if "xl/workbook.xml" in names or "ppt/presentation.xml" in names:
-        raise InputError("CS-FILE-UNSUPPORTED", "a spreadsheet or presentation package, not a Word document")
+        raise _not_word("a spreadsheet or presentation package", name)
     raise InputError("CS-DOCX-CORRUPT", "no main document part (word/document.xml) in the package")
 
 
@@ -422,17 +476,20 @@ def read_docx(data: bytes, name: str, sha: str, options: IngestOptions) -> Docum
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
+        if data.startswith(b"PK\x03\x04"):  # starts like a zip: truncated or damaged, not something else
+            raise InputError("CS-DOCX-CORRUPT", "damaged or truncated zip package (no central directory)") from exc
         raise InputError("CS-DOCX-NOT-ZIP", "not a valid zip package") from exc
     except Exception as exc:  # truncated central directory etc.
         raise InputError("CS-DOCX-CORRUPT", f"cannot open package: {exc}") from exc
     with zf:
         if len(zf.infolist()) > 10000:
             raise InputError("CS-DOCX-ZIP-BOMB", f"{len(zf.infolist())} members in the package")
-        main = _find_main_part(zf)
+        main = _find_main_part(zf, name)
         doc_xml = read_member(zf, main)
         assert doc_xml is not None
         root = parse_xml(doc_xml, main)
-        w = root.nsmap.get("w") or (TRANSITIONAL if TRANSITIONAL in doc_xml[:2000].decode("utf-8", "ignore") else STRICT)
+        w = root.nsmap.get("w") or (
+            TRANSITIONAL if TRANSITIONAL in doc_xml[:2000].decode("utf-8", "ignore") else STRICT)
         base = main.rsplit("/", 1)[0] + "/"
         styles_xml = read_member(zf, base + "styles.xml")
         numbering_xml = read_member(zf, base + "numbering.xml")
@@ -478,7 +535,8 @@ def read_docx(data: bytes, name: str, sha: str, options: IngestOptions) -> Docum
         while len(page_starts) < para.page:
             page_starts.append(pos)
         lead = len(line) - len(line.lstrip())
-        blocks.append(Block(pos + lead, pos + len(line), para.page, para.kind, para.number, para.heading_level, para.ref))
+        blocks.append(Block(pos + lead, pos + len(line), para.page, para.kind, para.number, para.heading_level,
+                            para.ref))
         parts.append(line)
         pos += len(line) + 1
     text = "\n".join(parts)

@@ -12,10 +12,19 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 
 from clausescan.errors import ErrorInfo, InputError
 from clausescan.ingest import IngestOptions, register
-from clausescan.ingest.cleanup import doubled_char_share, join_hyphenated, repair_line, text_quality, vocabulary
+from clausescan.ingest.cleanup import (
+    doubled_char_share,
+    join_hyphenated,
+    lost_ligatures,
+    repair_ligatures,
+    repair_line,
+    text_quality,
+    vocabulary,
+)
 from clausescan.model import Block, Document
 
 _PAGE_NUMBER_RE = re.compile(
@@ -51,11 +60,14 @@ def _pdfium_pages(data: bytes, options: IngestOptions) -> Iterator[list[str]] | 
     def pages() -> Iterator[list[str]]:
         try:
             for i in range(n):
-                page = pdf[i]
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                textpage.close()
-                page.close()
+                try:
+                    page = pdf[i]
+                    textpage = page.get_textpage()
+                    text = textpage.get_text_range()
+                    textpage.close()
+                    page.close()
+                except pdfium.PdfiumError as exc:  # a page pdfium cannot load: let pdfminer try the file
+                    raise _Fallback(f"page {i + 1}: {exc}") from exc
                 yield re.split(r"\r\n|\r|\n", text)
         finally:
             pdf.close()
@@ -75,6 +87,8 @@ def _pdfplumber_pages(data: bytes, options: IngestOptions) -> list[list[str]]:
     except InputError:
         raise
     except PDFPasswordIncorrect as exc:
+        if options.password:
+            raise InputError("CS-PDF-BAD-PASSWORD", "the password does not open this PDF") from exc
         raise InputError("CS-PDF-ENCRYPTED", "the PDF is encrypted with a user password") from exc
     except RecursionError as exc:
         raise InputError("CS-PDF-CORRUPT", "the PDF structure is too deeply nested") from exc
@@ -121,6 +135,9 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
             if ln.strip():
                 tagged.append((pno, ln))
     joined = join_hyphenated(tagged, vocabulary([t for _, t in tagged]))
+    ligatures = lost_ligatures("\n".join(t for _, t in joined))
+    if ligatures.detected and ligatures.repairs:
+        joined = [(pno, repair_ligatures(line, ligatures.repairs)) for pno, line in joined]
     parts: list[str] = []
     blocks: list[Block] = []
     page_starts = [0] * len(raw_pages)
@@ -150,7 +167,8 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
     quality = text_quality(text)
     doubled = doubled_char_share(text)
     if len(text) > 500 and quality < GARBLED_QUALITY:
-        raise InputError("CS-PDF-GARBLED", f"extracted text is not readable (common-word share {quality:.3f})")
+        detail = f"common-word share {quality:.3f}" + (f", doubled-letter words {doubled:.2f}" if doubled > 0.1 else "")
+        raise InputError("CS-PDF-GARBLED", f"extracted text is not readable ({detail})")
     if quality < MIN_QUALITY or doubled > 0.1:
         warnings.append(ErrorInfo(
             "CS-PDF-LOW-QUALITY",
@@ -159,6 +177,13 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
         ))
     if empty_pages and empty_pages / n_pages <= 0.5:
         warnings.append(ErrorInfo("CS-PDF-PAGES-WITHOUT-TEXT", f"{empty_pages} of {n_pages} pages have no text"))
+    if ligatures.detected:
+        warnings.append(ErrorInfo(
+            "CS-PDF-LOST-LIGATURES",
+            f"about {ligatures.share:.1%} of words lost a ligature (ti/fi/fl/ff/tt), e.g. "
+            f"{', '.join(repr(w) for w in ligatures.examples[:3])}; {len(ligatures.repairs)} misspellings "
+            "repaired (only those the document also spells correctly)",
+        ))
     return Document(name, sha, "pdf", text, tuple(page_starts), tuple(blocks), extractor, tuple(warnings))
 
 
@@ -169,14 +194,30 @@ def read_pdf(data: bytes, name: str, sha: str, options: IngestOptions) -> Docume
         assert not isinstance(pages, int)
         raw = list(pages)
         extractor = "pypdfium2"
+        if not raw:  # pdfium found no page tree entries: pdfminer also scans the objects
+            raise _Fallback("no pages")
     except _Fallback:
         raw = _pdfplumber_pages(data, options)
         extractor = "pdfplumber"
+    if not raw:
+        raise InputError("CS-TEXT-EMPTY", "the PDF has no pages")
     try:
-        doc = build_pdf_document(raw, name, sha, extractor, options)
+        try:
+            return build_pdf_document(raw, name, sha, extractor, options)
+        except InputError as exc:
+            if exc.code != "CS-PDF-GARBLED" or extractor != "pypdfium2":
+                raise
+            # pdfium and pdfminer decode fonts differently: a garbled pdfium text may read with pdfminer.
+            return build_pdf_document(_pdfplumber_pages(data, options), name, sha, "pdfplumber", options)
     except InputError as exc:
-        if exc.code != "CS-PDF-GARBLED" or extractor != "pypdfium2":
+        if not options.ocr or exc.code not in OCR_CODES:
             raise
-        # pdfium and pdfminer decode fonts differently: a garbled pdfium text may read with pdfminer.
-        doc = build_pdf_document(_pdfplumber_pages(data, options), name, sha, "pdfplumber", options)
-    return doc
+        from clausescan.ingest.ocr import ocr_pdf
+
+        ocr_data = ocr_pdf(data, force=exc.code == "CS-PDF-GARBLED", password=options.password)
+        doc = read_pdf(ocr_data, name, sha, replace(options, ocr=False, password=None))
+        return replace(doc, extractor=doc.extractor + "+ocr")
+
+
+# Errors that OCR can cure (with --ocr): no text layer, partly scanned, unreadable font encoding.
+OCR_CODES = frozenset({"CS-PDF-NO-TEXT", "CS-PDF-TOO-LITTLE-TEXT", "CS-PDF-GARBLED"})

@@ -10,7 +10,8 @@ from clausescan.ingest.cleanup import text_quality
 from clausescan.model import Block, Document
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
-_PAGE_LINE_RE = re.compile(r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_PAGE_LINE_RE = re.compile(
+    r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS_RE = re.compile(r"\d+")
 FURNITURE_REPEATS = 3  # a short line seen this often (digits masked) is a running header/footer
 # Inline HTML in Markdown (Common Paper uses <span>): blanked to spaces of the same length so
@@ -18,27 +19,79 @@ FURNITURE_REPEATS = 3  # a short line seen this often (digits masked) is a runni
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>")
 
 
+# C0/C1 control characters other than tab, line feed, carriage return and form feed (a page
+# break). They are replaced by spaces, one for one, so offsets still match the decoded file and
+# escape sequences in a hostile file cannot reach a terminal through the text report.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+MAX_CONTROL_SHARE = 0.01  # more control characters than this (and more than a few): binary, not text
+_SAVE_AS_UTF8 = "Save the file as UTF-8."
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text from Windows tools without a byte-order mark: NUL in every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if odd >= 0.6 * half and even <= 0.05 * half:
+        encoding = "utf-16-le"
+    elif even >= 0.6 * half and odd <= 0.05 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if _too_many_controls(text) else text
+
+
+def _too_many_controls(text: str) -> bool:
+    n = len(_CONTROL_RE.findall(text))
+    return n > 8 and n > MAX_CONTROL_SHARE * len(text)
+
+
 def decode(data: bytes) -> tuple[str, ErrorInfo | None]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 with a warning."""
+    """UTF-8 (with or without BOM), UTF-16 (with BOM, or detected without), else Windows-1252.
+
+    Guesses carry a CS-TEXT-DECODE warning. Binary content (many NUL or other control bytes) is
+    an error, not text; a few stray control characters are handled by ``build_text_document``.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, warning = data[3:].decode("utf-8", errors="replace"), None
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), None
+            text, warning = data.decode("utf-16"), None
         except UnicodeDecodeError as exc:
             raise InputError("CS-TEXT-DECODE", "invalid UTF-16 text") from exc
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data:
-        raise InputError("CS-TEXT-DECODE", "binary content (NUL bytes) in a text file")
-    text = data.decode("cp1252", errors="replace")
-    return text, ErrorInfo("CS-TEXT-DECODE", "not UTF-8; decoded as Windows-1252", "Save the file as UTF-8.")
+    else:
+        try:
+            text, warning = data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            utf16 = _utf16_without_bom(data) if b"\x00" in data else None
+            if utf16 is not None:
+                text = utf16
+                warning = ErrorInfo("CS-TEXT-DECODE", "UTF-16 without a byte-order mark", _SAVE_AS_UTF8)
+            elif b"\x00" in data:
+                raise InputError("CS-TEXT-DECODE", "binary content (NUL bytes) in a text file") from None
+            else:
+                text = data.decode("cp1252", errors="replace")
+                warning = ErrorInfo("CS-TEXT-DECODE", "not UTF-8; decoded as Windows-1252", _SAVE_AS_UTF8)
+    if _too_many_controls(text):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise InputError("CS-TEXT-DECODE", "binary content (control characters) in a text file")
+        text = utf16
+        warning = ErrorInfo("CS-TEXT-DECODE", "UTF-16 without a byte-order mark", _SAVE_AS_UTF8)
+    return text, warning
 
 
 def build_text_document(text: str, name: str, sha: str, fmt: str, warnings: list[ErrorInfo]) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = len(_CONTROL_RE.findall(text))
+    if controls:
+        text = _CONTROL_RE.sub(" ", text)
+        warnings.append(ErrorInfo("CS-TEXT-CONTROL-CHARS", f"{controls} control characters replaced by spaces"))
     if fmt == "md":
         text = _HTML_TAG_RE.sub(lambda m: " " * len(m.group(0)), text)
     page_starts = [0]

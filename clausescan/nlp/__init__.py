@@ -12,6 +12,7 @@ from clausescan.nlp.attributes import extract
 
 class Tagger(Protocol):
     name: str
+    fingerprint: str
 
     def predict(self, texts: list[str]) -> list[tuple[Label, ...]]: ...
 

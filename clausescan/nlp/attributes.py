@@ -72,16 +72,39 @@ _TRANSITION_CONTEXT = re.compile(
     r"transition|exit|termination assistance|disengagement|continue to (?:provide|perform)|"
     r"continued (?:provision|services)|wind[- ]?down|run[- ]?off|migrat", re.IGNORECASE)
 _CURE_CONTEXT = re.compile(r"cure|remed", re.IGNORECASE)
-_AVAILABILITY_CONTEXT = re.compile(r"availab|uptime|up-time|service level|sla\b", re.IGNORECASE)
+_AVAILABILITY_CONTEXT = re.compile(r"availab|uptime|up-time|service level|sla\b|operational|of the time|functional",
+                                   re.IGNORECASE)
 _CREDIT_CONTEXT = re.compile(r"credit|reduction|rebate|refund|fee|charge", re.IGNORECASE)
+
+
+_DURATION_SRC = DURATION_RE.pattern.replace("(?P<num>", "(?:").replace("(?P<digits>", "(?:").replace("(?P<unit>", "(?:")
+# "ninety (90) days' prior written notice", "notice of at least 30 days", "a notice period of 3 months"
+NOTICE_RE = re.compile(
+    r"(?P<a>" + _DURATION_SRC + r")\s*(?:['’]s?\s*)?(?:\(?(?:prior|advance|previous)\)?\s+)?(?:written\s+)?"
+    r"(?:prior\s+)?(?:notice|notification)"
+    r"|(?:notice|notification)(?:\s+period)?\s+of\s+(?:not\s+less\s+than\s+|at\s+least\s+|no\s+less\s+than\s+)?"
+    r"(?P<b>" + _DURATION_SRC + r")"
+    r"|notice\s+period\s+(?:is|shall\s+be)\s+(?:at\s+least\s+)?(?P<c>" + _DURATION_SRC + r")"
+    r"|notice[^.;]{0,60}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>" + _DURATION_SRC
+    + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?(?:end|expir\w+|renewal|termination|last\s+day)",
+    re.IGNORECASE,
+)
+# "... continued for 30 days after written notice", "fails to cure within 30 days": a cure window
+_CURE_BEFORE = re.compile(r"(?:cure[ds]?|remed\w*|continu\w*|persist\w*|uncured|fail\w*)[^.;]{0,60}$", re.IGNORECASE)
 
 
 def notice_days(text: str) -> int | None:
     """Notice period for termination or non-renewal: "on ninety (90) days' written notice"."""
-    found = [d.days for d in durations(text)
-             if _near(text, d.start, d.end, _NOTICE_CONTEXT, 40) and _TERMINATION_CONTEXT.search(text)
-             and not _near(text, d.start, d.end, _CURE_CONTEXT, 30)]
-    return found[0] if found else None
+    if not _TERMINATION_CONTEXT.search(text):
+        return None
+    for m in NOTICE_RE.finditer(text):
+        span = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+        if m.group("a") and _CURE_BEFORE.search(text[max(0, m.start() - 80):m.start()]):
+            continue  # "not cured within 30 days after notice" is a cure period
+        found = durations(span)
+        if found:
+            return found[0].days
+    return None
 
 
 def transition_days(text: str) -> int | None:
@@ -92,8 +115,12 @@ def transition_days(text: str) -> int | None:
 
 
 def cure_days(text: str) -> int | None:
-    found = [d.days for d in durations(text) if _near(text, d.start, d.end, _CURE_CONTEXT, 60)]
-    return found[0] if found else None
+    """Cure window for a breach: "fails to cure within thirty (30) days", "continued for 60 days"."""
+    for d in durations(text):
+        before = text[max(0, d.start - 80):d.start]
+        if _CURE_BEFORE.search(before) or _near(text, d.start, d.end, _CURE_CONTEXT, 40):
+            return d.days
+    return None
 
 
 def availability_percent(text: str) -> float | None:

@@ -7,6 +7,8 @@ Files in the model directory:
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import time
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ class ClauseClassifier:
     char: object
     meta: dict[str, object] = field(default_factory=dict)
     name: str = "clause-classifier"
+    fingerprint: str = ""
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability per (text, label)."""
@@ -70,8 +73,10 @@ class ClauseClassifier:
 def load_classifier(directory: Path | None = None) -> ClauseClassifier:
     d = find_model(directory)
     t = time.perf_counter()
-    meta = json.loads((d / f"{MODEL_NAME}.json").read_text("utf-8"))
-    arrays = np.load(d / f"{MODEL_NAME}.npz", allow_pickle=False)
+    raw = (d / f"{MODEL_NAME}.json").read_bytes()
+    npz = (d / f"{MODEL_NAME}.npz").read_bytes()
+    meta = json.loads(raw)
+    arrays = np.load(io.BytesIO(npz), allow_pickle=False)
     word = rebuild_vectorizer(meta["word"], arrays["word_idf"])
     char = rebuild_vectorizer(meta["char"], arrays["char_idf"])
     clf = ClauseClassifier(
@@ -79,6 +84,7 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
         coef=arrays["coef"].astype(np.float32), intercept=arrays["intercept"].astype(np.float32),
         word=word, char=char, meta={k: v for k, v in meta.items() if k not in ("word", "char")},
         name=f"clause-classifier {meta.get('version', '?')}",
+        fingerprint=hashlib.sha256(raw + npz).hexdigest(),
     )
     clf.meta["load_seconds"] = round(time.perf_counter() - t, 3)
     return clf

@@ -70,9 +70,9 @@ def cuad_group(stem: str) -> str:
     return "cuad:" + _PART_RE.sub("", stem).strip()
 
 
-def load_worksheets() -> dict[str, list[dict]]:
+def load_worksheets(work: Path = WORK) -> dict[str, list[dict]]:
     sheets: dict[str, list[dict]] = {}
-    for p in sorted(WORK.glob("*.jsonl")):
+    for p in sorted(work.glob("*.jsonl")):
         rows = [json.loads(x) for x in p.read_text("utf-8").splitlines() if x.strip()]
         if rows and all(r.get("complete") for r in rows):
             sheets[rows[0]["source"]] = rows
@@ -142,10 +142,10 @@ def cuad_docs(skip_sources: set[str]) -> Iterator[LabelledDoc]:
                           clause_spans=[(c.char_start, c.char_end) for c in clauses])
 
 
-def load_all(include_cuad: bool = True) -> list[LabelledDoc]:
+def load_all(include_cuad: bool = True, work: Path = WORK) -> list[LabelledDoc]:
     """Every labelled document available on this machine (hand worksheets first)."""
     meta = manifest() if MANIFEST.exists() else {}
-    sheets = load_worksheets()
+    sheets = load_worksheets(work)
     docs = [hand_doc(src, rows, meta.get(src)) for src, rows in sorted(sheets.items()) if (SHARED / src).exists()]
     # a hand-labelled CUAD contract's group also covers its CUAD-only twin
     if include_cuad and default_root().exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,7 @@ from clausescan.taxonomy import LABELS
 class KeywordTagger:
     patterns: dict[str, tuple[re.Pattern[str], ...]]
     name: str = "keywords"
+    fingerprint: str = ""
 
     def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
         out = []
@@ -28,9 +30,10 @@ class KeywordTagger:
 
 @lru_cache(maxsize=1)
 def load_keyword_tagger() -> KeywordTagger:
-    raw = yaml.safe_load(resources.files("clausescan.nlp").joinpath("keyword_patterns.yaml").read_text("utf-8"))
+    text = resources.files("clausescan.nlp").joinpath("keyword_patterns.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
     patterns = {lab: tuple(re.compile(p, re.IGNORECASE) for p in pats) for lab, pats in raw["labels"].items()}
     unknown = set(patterns) - set(LABELS)
     if unknown:
         raise ValueError(f"unknown labels in keyword_patterns.yaml: {sorted(unknown)}")
-    return KeywordTagger(patterns)
+    return KeywordTagger(patterns, fingerprint=hashlib.sha256(text.encode()).hexdigest())

@@ -25,13 +25,22 @@ class Waiver:
     rule_id: str
     reason: str
     origin: str  # "config" or "inline"
+    paths: tuple[str, ...] = ()  # globs of document paths it covers; empty = all
+
+    def covers(self, path: str) -> bool:
+        from fnmatch import fnmatch
+
+        return not self.paths or any(fnmatch(path, g) for g in self.paths)
 
 
 def inline_waivers(text: str) -> tuple[list[Waiver], list[str]]:
     """Waivers written in the document; returns (waivers, problems) — a waiver without reason is a problem."""
     waivers, problems = [], []
     for m in WAIVER_RE.finditer(text):
-        reason = (m.group("reason") or "").strip()
+        # the reason ends the line or the comment that holds it: <!-- ... -->, /* ... */, [ ... ]
+        reason = re.split(r"-->|\*/", m.group("reason") or "")[0].strip()
+        if not re.search(r"[A-Za-z]", reason):
+            reason = ""
         for rid in re.split(r"\s*,\s*", m.group("ids").upper()):
             if reason:
                 waivers.append(Waiver(rid, reason, "inline"))
@@ -45,9 +54,22 @@ def quote(clause: Clause) -> str:
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "\u2026"
 
 
+# '"Exit Plan" means ...': a definition names a provision but does not provide it (taxonomy).
+DEFINITION_RE = re.compile(r"^\W{0,3}[\"“”'‘’][^\"“”'‘’\n]{1,80}[\"“”'‘’]\s*(?:\([^)]{0,40}\)\s*)?"
+                           r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes)\b",
+                           re.IGNORECASE)
+
+
+_LEADING_MARKER_RE = re.compile(r"^[\s#*]*(?:(?:\(?[A-Za-z0-9]{1,4}[.)]|\d+(?:\.\d+)*\.?)\s*)*")
+
+
+def is_definition(clause: Clause) -> bool:
+    return bool(DEFINITION_RE.match(_LEADING_MARKER_RE.sub("", clause.text, count=1)))
+
+
 def _evidence_clauses(rule: Rule, clauses: list[Clause], labels: tuple[str, ...] | None = None) -> list[Clause]:
     wanted = labels or rule.labels
-    found = [c for c in clauses if any(c.has_label(lab) for lab in wanted)]
+    found = [c for c in clauses if any(c.has_label(lab) for lab in wanted) and not is_definition(c)]
     if not labels and rule.evidence_patterns:
         found += [c for c in clauses if c not in found and any(p.search(c.text) for p in rule.evidence_patterns)]
     return found

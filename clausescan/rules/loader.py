@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Playbook:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     not_covered: tuple[dict[str, str], ...] = ()
     path: str = ""
+    fingerprint: str = ""  # hash of the resolved rules, thresholds and options (result cache key)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -248,7 +250,9 @@ def load_playbook(name_or_path: str = "backsourcing", overrides: dict[str, Any] 
             applies_if=r.get("applies_if"),
             suggested_language=(r.get("suggested_language") or "").strip(),
         ))
+    canonical = json.dumps({"data": data, "thresholds": thresholds, "options": opts}, sort_keys=True, default=str)
     return Playbook(
+        fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
         id=data["id"], version=str(data["version"]), title=data["title"],
         description=(data.get("description") or "").strip(), rules=tuple(rules), options=opts,
         thresholds=thresholds, sources=sources, not_covered=tuple(data.get("not_covered", [])), path=spath,

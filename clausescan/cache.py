@@ -1,0 +1,79 @@
+"""Result cache: SQLite, keyed by file content + clausescan version + model + playbook + options.
+
+A re-scan of an unchanged folder reads every result from here; a batch that was interrupted
+resumes, because each result is stored as soon as it is made. Values are compressed JSON
+(never pickle). Only the parent process writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from pathlib import Path
+
+from clausescan.model import DocumentResult, result_from_dict
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+def default_cache_path() -> Path:
+    override = os.environ.get("CLAUSESCAN_CACHE_DIR")
+    if override:
+        return Path(override) / "results.sqlite"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("clausescan")) / "results.sqlite"
+
+
+def file_sha256(path: Path, limit: int) -> str | None:
+    """Content hash of a file, or None if it cannot be read (the scan will report why)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            read = 0
+            while chunk := fh.read(1 << 20):
+                read += len(chunk)
+                if read > limit:
+                    return None
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, path: Path, context: str) -> None:
+        """``context`` identifies everything but the file: version, model, playbook, options."""
+        self.path = path
+        self.context = context
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(SCHEMA)
+        self.db.commit()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, sha256: str) -> str:
+        return hashlib.sha256(f"{self.context}|{sha256}".encode()).hexdigest()
+
+    def get(self, sha256: str, shown_path: str) -> DocumentResult | None:
+        row = self.db.execute("SELECT value FROM results WHERE key = ?", (self.key(sha256),)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        data = json.loads(zlib.decompress(row[0]))
+        data["path"] = shown_path  # the same content may live at another path
+        return result_from_dict(data)
+
+    def put(self, sha256: str, result: DocumentResult) -> None:
+        blob = zlib.compress(json.dumps(result.to_dict(), sort_keys=True).encode("utf-8"), 6)
+        self.db.execute("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", (self.key(sha256), blob))
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,112 @@
+"""Attribute extractors on real contract sentences (read from ../shared/data at test time) and on
+sentences written for these tests."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from clausescan.nlp.attributes import (
+    amount,
+    availability_percent,
+    credit_percent,
+    cure_days,
+    durations,
+    extract,
+    notice_days,
+    party,
+    transition_days,
+)
+
+from .conftest import SHARED_DATA
+
+
+@lru_cache(maxsize=1)
+def _cuad_texts() -> tuple[str, ...]:
+    folder = SHARED_DATA / "cuad" / "full_contract_txt"
+    return tuple(p.read_text("utf-8", errors="replace") for p in sorted(folder.glob("*.txt")))
+
+
+def real_sentence(fragment: str) -> str:
+    """The sentence of a CUAD contract containing ``fragment`` (skip when the data is absent)."""
+    if not (SHARED_DATA / "cuad" / "full_contract_txt").exists():
+        pytest.skip("shared CUAD data not available")
+    for text in _cuad_texts():
+        i = text.find(fragment)
+        if i >= 0:
+            start = max(text.rfind(". ", 0, i) + 2, text.rfind("\n\n", 0, i) + 2, 0)
+            end = text.find(".", i + len(fragment))
+            return " ".join(text[start:end + 1].split())
+    pytest.fail(f"fragment not found in CUAD: {fragment!r}")
+
+
+# --- real sentences ---------------------------------------------------------------------------
+
+def test_real_notice_period_without_cause() -> None:
+    s = real_sentence("effective at any time after January 31, 1999, upon giving")
+    assert notice_days(s) == 90
+
+
+def test_real_cure_window_is_not_a_notice_period() -> None:
+    s = real_sentence("shall have continued for ninety (90) days (or with respect to any breach of any payment")
+    assert notice_days(s) is None
+    assert cure_days(s) == 90
+
+
+def test_real_availability_percentage() -> None:
+    s = real_sentence("at least ninety nine percent (99.0%) of the time during the Term")
+    assert availability_percent(s) == 99.0
+
+
+def test_real_transition_period() -> None:
+    s = real_sentence("Upon expiration or termination of this Agreement for any reason, Provider shall")
+    days = transition_days(s)
+    assert days is None or days > 0  # the sentence names no period -> None; never negative
+
+
+# --- project-written sentences ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("The Customer may terminate this Agreement for convenience on six months' written notice.", 180),
+    ("Either party may terminate by giving notice of not less than thirty (30) days.", 30),
+    ("This Agreement renews unless either party gives written notice no later than ninety (90) days prior "
+     "to the expiration of the then-current term.", 90),
+    ("The Supplier may terminate on 12 months prior written notice to the Customer.", 360),
+    ("Customer may terminate if the Supplier fails to cure a material breach within 30 days of notice.", None),
+])
+def test_notice_days(text: str, days: int | None) -> None:
+    assert notice_days(text) == days
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("The Supplier shall provide the Termination Assistance Services for a period of up to twelve (12) "
+     "months following the effective date of termination.", 360),
+    ("Transition assistance shall continue for no more than 30 days after expiry.", 30),
+    ("The Supplier shall provide reasonable exit assistance as the parties may agree.", None),
+])
+def test_transition_days(text: str, days: int | None) -> None:
+    assert transition_days(text) == days
+
+
+def test_percentages_money_and_party() -> None:
+    text = ("The Supplier shall ensure Availability of at least 99.9% in each month; for each failure the "
+            "Supplier shall credit 5% of the monthly Charges, capped at 20%.")
+    assert availability_percent(text) == 99.9
+    assert credit_percent(text) == 5.0
+    assert party(text) == "supplier"
+    assert amount("liability shall not exceed USD 1,000,000 in aggregate") == "USD 1,000,000"
+    assert amount("capped at £2.5 million") == "GBP 2.5 million"
+    assert party("Either party may terminate this Agreement.") == "both"
+    assert party("The Customer shall pay the Charges.") == "customer"
+
+
+def test_durations_units() -> None:
+    got = [d.days for d in durations("10 business days, two weeks, 3 months, one (1) year")]
+    assert got == [10, 14, 90, 365]
+
+
+def test_extract_runs_extractors_by_label() -> None:
+    text = "Customer may terminate for convenience on ninety (90) days' notice."
+    assert extract(text, {"termination_for_convenience"})["notice_days"] == 90
+    assert extract(text, set()) == {}
