@@ -49,6 +49,19 @@ def child_raw(files: list[str]) -> dict[str, float]:
     return {"pages": pages, "seconds": time.perf_counter() - t}
 
 
+def child_plumber(files: list[str]) -> dict[str, float]:
+    import pdfplumber
+
+    t = time.perf_counter()
+    pages = 0
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+    return {"pages": pages, "seconds": time.perf_counter() - t}
+
+
 def child_scan(folder: str, jobs: int, cache: str | None) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
     from clausescan.batch import BatchOptions, run_batch
@@ -73,12 +86,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--child", nargs="*")
     ap.add_argument("--repeat", type=int, default=12, help="copies of each PDF in the synthetic folder")
+    ap.add_argument("--plumber-files", type=int, default=8, help="PDFs to time with pdfplumber (it is slow)")
     ap.add_argument("--profile", action="store_true", help="cProfile one --jobs 1 scan and print the top entries")
     args = ap.parse_args()
     if args.child is not None:
         kind = args.child[0]
         if kind == "raw":
             res = child_raw(pdfs())
+        elif kind == "plumber":
+            res = child_plumber(pdfs()[: int(args.child[1])])
         else:
             res = child_scan(args.child[1], int(args.child[2]), args.child[3] if len(args.child) > 3 else None)
         res["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -99,6 +115,7 @@ def main() -> None:
             for f in files:
                 os.symlink(f, big / f"{k:02d}-{Path(f).name}")
         raw = run_child(["raw"])
+        plumber = run_child(["plumber", str(args.plumber_files)])
         j1 = run_child(["scan", str(folder), "1"])
         j2 = run_child(["scan", str(folder), "2"])
         cache = str(Path(tmp) / "cache.sqlite")
@@ -108,6 +125,8 @@ def main() -> None:
     rate = {k: v["pages"] / v["seconds"] for k, v in {"raw": raw, "j1": j1, "j2": j2, "syn": syn}.items()}
     print(f"CUAD PDFs: {len(files)} files, {raw['pages']} pages")
     print(f"raw pypdfium2 text extraction : {rate['raw']:8.1f} pages/s")
+    print(f"pdfplumber text extraction    : {plumber['pages'] / plumber['seconds']:8.1f} pages/s  "
+          f"(first {args.plumber_files} PDFs, {plumber['pages']} pages: why pypdfium2 is the main text path)")
     print(f"clausescan scan --jobs 1      : {rate['j1']:8.1f} pages/s  ({rate['j1'] / rate['raw']:.0%} of raw)  "
           f"peak RSS {j1['rss_self_mb']:.0f} MB  (model load {j1['model_load_seconds']:.2f}s)")
     print(f"clausescan scan --jobs 2      : {rate['j2']:8.1f} pages/s  ({rate['j2'] / rate['raw']:.0%} of raw)  "

@@ -41,8 +41,8 @@ TRANSIENT_ERRORS = frozenset({"CS-TIMEOUT", "CS-INTERNAL", "CS-IO-UNREADABLE"})
 _WORKER: dict[str, Any] = {}
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by SIGALRM; a BaseException so "except Exception" guards in parsers cannot swallow it."""
 
 
 def _alarm(signum: int, frame: object) -> None:
@@ -99,7 +99,10 @@ def cache_context(options: ScanOptions) -> str:
     waivers = sorted((w.rule_id, w.reason) for w in options.waivers)
     ing = options.ingest
     return "|".join([__version__, code_fingerprint(), default_tagger().fingerprint, playbook.fingerprint, repr(waivers),
-                     repr((ing.password is not None, ing.max_bytes, ing.max_pages, ing.min_chars_per_page))])
+                     # the password's hash, not "a password was given": a wrong password's error must not be
+                     # replayed for the right one (the password itself is never stored)
+                     hashlib.sha256((ing.password or "").encode()).hexdigest() if ing.password else "-",
+                     repr((ing.max_bytes, ing.max_pages, ing.min_chars_per_page))])
 
 
 def run_batch(paths: list[str] | tuple[str, ...], options: ScanOptions, batch: BatchOptions,
@@ -198,3 +201,20 @@ def _run_dask(todo: list[tuple[str, str, str | None]], options: ScanOptions, bat
             yield finish(fut.result(), shas[fut.key])
     finally:
         client.close()
+
+
+def scan_paths(paths: list[str | Path] | tuple[str | Path, ...] | str | Path, *, playbook: str = "backsourcing",
+               options: dict[str, object] | None = None, thresholds: dict[str, float] | None = None,
+               jobs: int = 1, cache: str | Path | None = None, timeout: float | None = None,
+               scheduler: str | None = None, scan_options: ScanOptions | None = None,
+               progress: Progress | None = None) -> Iterator[DocumentResult]:
+    """Scan files and folders, yielding one DocumentResult per document as it completes.
+
+    >>> for r in scan_paths(["contracts/"], playbook="dora", options={"critical_function": True}, jobs=2):
+    ...     print(r.path, r.coverage)
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    so = scan_options or ScanOptions(playbook=playbook, options=dict(options or {}), thresholds=dict(thresholds or {}))
+    batch = BatchOptions(jobs=jobs, timeout=timeout, cache_path=Path(cache) if cache else None, scheduler=scheduler)
+    yield from run_batch([str(p) for p in paths], so, batch, progress)

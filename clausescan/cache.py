@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import zlib
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def file_sha256(path: Path, limit: int) -> str | None:
     """Content hash of a file, or None if it cannot be read (the scan will report why)."""
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # FIFOs, devices: opening could block; the scan reports them
         with open(path, "rb") as fh:
             read = 0
             while chunk := fh.read(1 << 20):

@@ -221,9 +221,14 @@ def train(out_dir: str | None, seed: int, fmt: str) -> None:
     from clausescan.nlp.classifier import model_dirs
     from clausescan.nlp.train import train_and_evaluate
 
+    from clausescan.nlp.classifier import load_classifier
+    from clausescan.nlp.model_card import write_card
+
     target = Path(out_dir) if out_dir else model_dirs()[-1]
     report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True))
     (target / "evaluation.json").write_text(_json.dumps(report, indent=2, sort_keys=True) + "\n", "utf-8")
+    clf = load_classifier(target)
+    write_card(target, report, clf.meta, float(clf.meta.get("load_seconds", 0.0)))  # type: ignore[arg-type]
     click.echo(_json.dumps(report, indent=2, sort_keys=True) if fmt == "json" else _metrics_table(report))
 
 
@@ -252,3 +257,4 @@ def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: in
         docs = test_docs if split == "test" else train_docs
     report = evaluate_docs(clf, docs)
     click.echo(_json.dumps(report, indent=2, sort_keys=True) if fmt == "json" else _metrics_table(report))
+from clausescan.review.cli import register as _register_review; _register_review(main)  # noqa: E402, E702, I001

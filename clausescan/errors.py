@@ -74,6 +74,8 @@ class ErrorInfo:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", one_line(self.message))
+        if self.hint is None and self.code in HINTS:
+            object.__setattr__(self, "hint", HINTS[self.code])
 
     def to_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "message": self.message, "hint": self.hint}

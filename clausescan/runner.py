@@ -137,6 +137,8 @@ def run_scan(req: RunRequest, echo: Callable[[str], None]) -> int:
         raise UsageError("CS-CONFIG-INVALID", "give one --output per --format (or none for stdout)")
     if not req.outputs and len(formats) > 1:
         raise UsageError("CS-CONFIG-INVALID", "several formats need one --output each")
+    if not req.outputs and "xlsx" in formats:
+        raise UsageError("CS-CONFIG-INVALID", "xlsx is a binary format: give --output FILE.xlsx")
     known = None
     if req.baseline:
         from clausescan.baseline import load_baseline
@@ -162,10 +164,8 @@ def run_scan(req: RunRequest, echo: Callable[[str], None]) -> int:
             from clausescan.cli import write_atomic
 
             write_atomic(Path(req.outputs[i]), data)
-        elif isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
         else:
-            echo(data)
+            echo(data if isinstance(data, str) else data.decode("utf-8"))
     return exit_code(report, fail_on, req.exit_zero, strict, bool(missing_paths))
 
 

@@ -16,6 +16,7 @@ from clausescan.ingest import IngestOptions, ingest, is_supported
 from clausescan.model import DocumentResult, PlaybookInfo, Report
 from clausescan.nlp import Tagger, classify, default_tagger
 from clausescan.rules import Playbook, evaluate, load_playbook
+from clausescan.review.language import with_filled_language
 from clausescan.rules.engine import Waiver, inline_waivers
 from clausescan.segment import segment
 
@@ -39,7 +40,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
     try:
         rel = path.resolve().relative_to((root or Path.cwd()).resolve())
         return rel.as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return path.as_posix()
 
 
@@ -63,11 +64,12 @@ def scan_document(path: Path, playbook: Playbook, tagger: Tagger, options: ScanO
     findings, cov = evaluate(playbook, clauses, line_numbers=doc.format in ("txt", "md"), text=doc.text,
                              waivers=waivers)
     warnings = doc.warnings + tuple(ErrorInfo("CS-WAIVER-NO-REASON", p) for p in problems)
-    return DocumentResult(
+    # suggested clause language, with the contract's own party names and periods filled in
+    return with_filled_language(DocumentResult(
         path=shown, sha256=doc.sha256, format=doc.format, status="ok", pages=doc.pages,
         extractor=doc.extractor, clauses=tuple(clauses), provisions=tuple(findings), coverage=cov,
         warnings=warnings, comments=doc.comments,
-    )
+    ), playbook)
 
 
 def _fmt_of(path: Path) -> str | None:

@@ -23,7 +23,7 @@ import pytest
 from clausescan.errors import HINTS, ErrorInfo
 from clausescan.formats import FormatOptions, available, render
 from clausescan.formats.csv_format import guard
-from clausescan.formats.markdown_format import slug
+from clausescan.formats.markdown_format import quote, slug
 from clausescan.formats.sarif_format import LEVELS
 from clausescan.model import (
     SEVERITIES,
@@ -405,6 +405,8 @@ def test_html_content_for_a_lawyer(mixed_report: Report) -> None:
     txt = next(d for d in mixed_report.documents if d.path.endswith(".txt"))
     e = next(f for f in txt.provisions if f.evidence).evidence[0]
     assert f"line {e.line}" in page
+    for f in txt.provisions:  # reasons are shown once, never lost
+        assert all(html.escape(r, quote=True) in page for r in f.reasons)
     # worst first within each document, as the engine ordered them
     section = page.split('<h2>sample_contracts/weak-hosting-services.txt</h2>')[1].split("</section>")[0]
     order = re.findall(r'<article class="finding (\w+)"', section)
@@ -429,6 +431,15 @@ def test_markdown_escapes_and_quotes(evil_report: Report) -> None:
     for row in doc_rows:  # escaped pipes keep every row at seven columns
         assert len(re.findall(r"(?<!\\)\|", row)) == 7, row
     assert "> " in text and re.search(r"^> .*&lt;script&gt;", text, re.M), "evidence is quoted with >"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("9. BUSINESS CONTINUITY", "> 9\\. BUSINESS CONTINUITY"),  # not an ordered list
+    ("- item\n# heading\n    code", "> \\- item\n> \\# heading\n> code"),
+    ("a | b `c` <d> *e* [f](g)", "> a \\| b \\`c\\` &lt;d&gt; \\*e\\* \\[f\\](g)"),
+])
+def test_markdown_quote_escaping(raw: str, expected: str) -> None:
+    assert quote(raw) == expected
 
 
 def test_markdown_content_and_anchors(mixed_report: Report) -> None:

@@ -50,7 +50,7 @@ MAX_CASE_BYTES = 200 * 1024
 
 # A short services agreement written for this corpus (fictional parties). It has enough exit
 # wording that a readable copy gets real findings, and enough text to pass the quality checks.
-CONTRACT = """SERVICES AGREEMENT
+_CONTRACT_TEXT = """SERVICES AGREEMENT
 This Agreement is made between Northwind Mutual Limited (the "Customer") and Blue Tarn Systems
 Limited (the "Supplier").
 1. Definitions
@@ -73,7 +73,8 @@ Customer in a commonly used, machine-readable format, and then securely delete i
 6. Service Levels
 6.1 The Supplier shall ensure the Services are available 99.9% of the time in each month.
 7. Governing Law
-7.1 This Agreement is governed by the laws of England and Wales.""".split("\n")
+7.1 This Agreement is governed by the laws of England and Wales."""
+CONTRACT = _CONTRACT_TEXT.split("\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,15 +351,13 @@ def lost_ligatures_pdf() -> bytes:
 
 
 def make_big_pdf(pages: int) -> bytes:
-    """A long but ordinary contract: ``pages`` pages of numbered clauses (for --max-pages)."""
+    """A long but ordinary contract: ``pages`` pages of varied clause text (for --max-pages)."""
     pdf = _fpdf()
+    body = [ln for ln in CONTRACT if ln[:1].isdigit() and "." in ln[:3] and len(ln) > 40]
     for page in range(1, pages + 1):
         pdf.add_page()
-        _write_lines(pdf, [
-            f"{page}. Clause {page}",
-            f"{page}.1 The Supplier shall perform the obligations in this clause {page} with reasonable care.",
-            f"{page}.2 The Customer may give written notice to the Supplier in respect of clause {page}.",
-        ])
+        lines = [f"Schedule {page}"] + [body[(page * 3 + k) % len(body)] for k in range(6)]
+        _write_lines(pdf, lines)
     return bytes(pdf.output())
 
 
@@ -422,7 +421,8 @@ def _paragraphs(lines: list[str], numbered: bool = False) -> str:
         if i == 0:
             ppr = '<w:pPr><w:pStyle w:val="Title"/></w:pPr>'
         elif numbered and line[:1].isdigit() and ". " in line[:4]:
-            ppr = '<w:pPr><w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+            ppr = ('<w:pPr><w:pStyle w:val="Heading1"/>'
+                   '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
             text = line.split(". ", 1)[1]
         out.append(f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{_xml_escape(text)}</w:t></w:r></w:p>')
     return "".join(out)
@@ -476,7 +476,7 @@ def zip_package(members: dict[str, bytes | str]) -> bytes:
 
 
 def make_docx(lines: list[str] | None = None, *, w: str = W_TRANSITIONAL, rel_ns: str = REL_TRANSITIONAL,
-              main_type: str = CT_MAIN, doctype: str = "", body_xml: str | None = None,
+              main_type: str = CT_MAIN, doctype: str = "", body_xml: str | bytes | None = None,
               numbering: str | None = None, extra: dict[str, bytes | str] | None = None,
               extra_types: str = "", extra_doc_rels: str = "") -> bytes:
     lines = CONTRACT if lines is None else lines
@@ -507,21 +507,25 @@ def docm() -> bytes:
     )
 
 
-def xxe_docx() -> bytes:
+def _xml_part(decl: str, doctype: str, body: str, encoding: str) -> bytes:
+    xml = decl + doctype + f'<w:document xmlns:w="{W_TRANSITIONAL}"><w:body>' + body + "</w:body></w:document>"
+    return xml.encode(encoding)
+
+
+def xxe_docx(encoding: str = "utf-8") -> bytes:
+    decl = XML_DECL if encoding == "utf-8" else f'<?xml version="1.0" encoding="{encoding.upper()}"?>\n'
     doctype = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
-    body = (XML_DECL + doctype + f'<w:document xmlns:w="{W_TRANSITIONAL}"><w:body>'
-            "<w:p><w:r><w:t>Notice: &xxe;</w:t></w:r></w:p>" + _paragraphs(CONTRACT) + "</w:body></w:document>")
-    return make_docx(body_xml=body)
+    body = "<w:p><w:r><w:t>Notice: &xxe;</w:t></w:r></w:p>" + _paragraphs(CONTRACT)
+    return make_docx(body_xml=_xml_part(decl, doctype, body, encoding))
 
 
-def billion_laughs_docx() -> bytes:
+def billion_laughs_docx(encoding: str = "utf-8") -> bytes:
+    decl = XML_DECL if encoding == "utf-8" else f'<?xml version="1.0" encoding="{encoding.upper()}"?>\n'
     ents = ['<!ENTITY lol "lol">'] + [
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
     ]
     doctype = "<!DOCTYPE w:document [" + "".join(ents) + "]>\n"
-    body = (XML_DECL + doctype + f'<w:document xmlns:w="{W_TRANSITIONAL}"><w:body>'
-            "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
-    return make_docx(body_xml=body)
+    return make_docx(body_xml=_xml_part(decl, doctype, "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", encoding))
 
 
 BOMB_BYTES = 64 * 1024 * 1024 + 4096  # just past the reader's 64 MiB cap for one part
@@ -566,11 +570,12 @@ def lying_zip_bomb_docx() -> bytes:
 
 def xlsx_renamed() -> bytes:
     ss = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
     return zip_package({
-        "[Content_Types].xml": content_types("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
-        .replace("/word/document.xml", "/xl/workbook.xml"),
+        "[Content_Types].xml": content_types(sheet_type).replace("/word/document.xml", "/xl/workbook.xml"),
         "_rels/.rels": package_rels("xl/workbook.xml"),
-        "xl/workbook.xml": XML_DECL + f'<workbook xmlns="{ss}"><sheets><sheet name="Fees" sheetId="1"/></sheets></workbook>',
+        "xl/workbook.xml": (XML_DECL + f'<workbook xmlns="{ss}">'
+                            '<sheets><sheet name="Fees" sheetId="1"/></sheets></workbook>'),
         "xl/worksheets/sheet1.xml": XML_DECL + f'<worksheet xmlns="{ss}"><sheetData/></worksheet>',
     })
 
@@ -619,8 +624,10 @@ def encrypted_ooxml() -> bytes:
 # Text files
 
 CONTRACT_TEXT = "\n".join(CONTRACT) + "\n"
-SMART_TEXT = (CONTRACT_TEXT.replace('"Customer"', "\u201cCustomer\u201d").replace('"Supplier"', "\u201cSupplier\u201d")
-              .replace("days'", "days\u2019").replace("Northwind", "Northwind Caf\u00e9") + "Fees \u2013 \u00a3 1,200\n")
+SMART_TEXT = (CONTRACT_TEXT.replace('"Customer"', "\u201cCustomer\u201d")
+              .replace('"Supplier"', "\u201cSupplier\u201d").replace("days'", "days\u2019")
+              .replace("Northwind", "Northwind Caf\u00e9") + "Fees \u2013 \u00a3 1,200\n")
+LATIN1_TEXT = CONTRACT_TEXT + "Caf\u00e9 M\u00fcller, \u00a3 100, \u00ab net \u00bb\n"
 
 
 def nul_sprinkled() -> bytes:
@@ -676,7 +683,7 @@ CASES: tuple[Case, ...] = (
          "ok", "encrypted with an owner password only: readers open it without asking", "pypdfium2"),
     Case("pdf-corrupt-random-bytes.pdf", corrupt_pdf, "CS-PDF-CORRUPT", "a %PDF-1.4 header followed by random bytes"),
     Case("pdf-truncated-at-60-percent.pdf", truncated_pdf, "CS-PDF-CORRUPT",
-         "a real 3-page PDF cut at 60%: no page tree, no xref, no trailer"),
+         "a real 2-page PDF cut at 60%: no page tree, no xref, no trailer"),
     Case("pdf-zero-bytes.pdf", lambda: b"", "CS-FILE-EMPTY", "an empty file"),
     Case("pdf-zero-pages.pdf", zero_page_pdf, "CS-TEXT-EMPTY", "a valid PDF whose page tree is empty"),
     Case("pdf-html-renamed.pdf",
@@ -716,6 +723,10 @@ CASES: tuple[Case, ...] = (
          "document.xml declares <!ENTITY xxe SYSTEM 'file:///etc/passwd'>"),
     Case("docx-billion-laughs.docx", billion_laughs_docx, "CS-DOCX-UNSAFE-XML",
          "document.xml declares nested entities expanding to 10^9 'lol's"),
+    Case("docx-xxe-utf16.docx", lambda: xxe_docx("utf-16"), "CS-DOCX-UNSAFE-XML",
+         "the XXE part encoded as UTF-16, where a byte search for '<!DOCTYPE' finds nothing"),
+    Case("docx-billion-laughs-utf16.docx", lambda: billion_laughs_docx("utf-16"), "CS-DOCX-UNSAFE-XML",
+         "the billion-laughs part encoded as UTF-16"),
     Case("docx-strict-ooxml.docx", strict_docx, "ok", "Strict Open XML namespaces (purl.oclc.org)",
          "docx-xml-strict"),
     Case("docm-macro-enabled.docm", docm, "ok", "macro-enabled document: the text is read, the macros ignored",
@@ -736,8 +747,8 @@ CASES: tuple[Case, ...] = (
     Case("txt-utf16-bom.txt", lambda: SMART_TEXT.encode("utf-16"), "ok", "UTF-16 with a byte-order mark", "text"),
     Case("txt-utf16le-no-bom.txt", lambda: SMART_TEXT.encode("utf-16-le"), "ok",
          "UTF-16LE without a byte-order mark (Windows tools)", "text", ("CS-TEXT-DECODE",)),
-    Case("txt-latin-1.txt", lambda: (CONTRACT_TEXT + "Caf\u00e9 M\u00fcller, \u00a3 100, \u00ab net \u00bb\n").encode("latin-1"),
-         "ok", "ISO-8859-1 with accented letters", "text", ("CS-TEXT-DECODE",)),
+    Case("txt-latin-1.txt", lambda: LATIN1_TEXT.encode("latin-1"), "ok", "ISO-8859-1 with accented letters",
+         "text", ("CS-TEXT-DECODE",)),
     Case("txt-nul-bytes-sprinkled.txt", nul_sprinkled, "ok",
          "a UTF-8 contract with five stray NUL bytes: replaced by spaces, offsets kept", "text",
          ("CS-TEXT-CONTROL-CHARS",)),
@@ -748,9 +759,19 @@ CASES: tuple[Case, ...] = (
     Case("txt-one-huge-line.txt", one_huge_line, "ok", "the whole contract 40 times on one 60 KB line", "text"),
     Case("txt-actually-a-pdf.txt", lambda: build_pdf(paginate(CONTRACT), seed="txtpdf"), "ok",
          "a PDF named .txt: the content decides", "pypdfium2"),
+    Case("md-mentions-pdf-magic.md",
+         lambda: ("# Document formats\n\nA PDF file starts with the bytes `%PDF-1.7`; this note is Markdown.\n\n"
+                  + CONTRACT_TEXT).encode(), "ok", "Markdown that quotes the PDF header near its start", "text"),
     Case("md-control-characters.md", control_chars_md, "ok",
          "terminal escape sequences, BEL and vertical tabs: replaced by spaces", "text", ("CS-TEXT-CONTROL-CHARS",)),
 )
+
+
+def generator_versions() -> dict[str, str]:
+    """Versions that decide the exact bytes (fpdf2 layout, zlib streams)."""
+    from importlib.metadata import version
+
+    return {"fpdf2": version("fpdf2"), "zlib": zlib.ZLIB_RUNTIME_VERSION}
 
 
 def expected() -> dict[str, object]:
@@ -765,6 +786,7 @@ def expected() -> dict[str, object]:
     return {
         "about": "Generated by tools/make_hostile_corpus.py; do not edit. expect: error code, or ok "
                  "(with extractor and warning codes). Read by tests/test_hostile.py.",
+        "generated_with": generator_versions(),
         "cases": cases,
     }
 

@@ -43,15 +43,14 @@ def available() -> list[str]:
 
 
 def _load() -> None:
-    from clausescan.formats import json_format, text_format  # noqa: F401
-    try:
-        from clausescan.formats import (  # noqa: F401
-            csv_format,
-            html_format,
-            junit_format,
-            markdown_format,
-            sarif_format,
-            xlsx_format,
-        )
-    except ImportError:
-        pass
+    # Imported on first use so that `clausescan --help` stays fast; every format is a hard dependency.
+    from clausescan.formats import (  # noqa: F401
+        csv_format,
+        html_format,
+        json_format,
+        junit_format,
+        markdown_format,
+        sarif_format,
+        text_format,
+        xlsx_format,
+    )

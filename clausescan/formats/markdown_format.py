@@ -18,19 +18,21 @@ _BLOCK_MARK = re.compile(r"^([#+\-=])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])")
 
 
+def _line(text: str) -> str:
+    # Leading spaces would make an indented code block; "9. TERM" at a line start would become a list.
+    line = text.strip().translate(_INLINE)
+    return _NUMBERED.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
+
+
 def md(text: object) -> str:
     """Escaped text on one line (a newline would end a table row or paragraph)."""
-    return " ".join(str(text).split()).translate(_INLINE)
+    return _line(" ".join(str(text).split()))
 
 
 def quote(text: str) -> str:
     """A `>` blockquote; every line escaped, including what only matters at the start of a line."""
-    lines = []
-    for raw in str(text).splitlines() or [""]:
-        line = raw.strip().translate(_INLINE)  # leading spaces would make an indented code block
-        line = _NUMBERED.sub(r"\1\\\2", _BLOCK_MARK.sub(r"\\\1", line))
-        lines.append(f"> {line}" if line else ">")
-    return "\n".join(lines)
+    lines = [_line(raw) for raw in str(text).splitlines() or [""]]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
 def slug(text: str, seen: dict[str, int]) -> str:

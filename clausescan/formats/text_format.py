@@ -26,20 +26,25 @@ def _where(f: Finding) -> str:
     return "; ".join(parts)
 
 
-def _finding(f: Finding, verbose: bool) -> Group:
-    head = Text.assemble((f"{STATUS_MARK[f.status]:<8}", f"bold {STATUS_STYLE[f.status]}"), " ",
-                         (f"{f.rule_id}", "bold"), f"  {f.title}  ", (f"[{f.severity}]", "dim"))
-    lines: list[Text] = [head, Text("         " + f.message)]
+def _finding(f: Finding, verbose: bool) -> Table:
+    """Status in a fixed column, everything else in a wrapped column beside it."""
+    body: list[Text] = [
+        Text.assemble((f.rule_id, "bold"), f"  {f.title}  ", (f"[{f.severity}]", "dim")),
+        Text(f.message),
+    ]
     if f.waiver:
-        lines.append(Text(f"         waiver: {f.waiver}", style="blue"))
+        body.append(Text(f"waiver: {f.waiver}", style="blue"))
     if f.evidence:
-        lines.append(Text(f"         evidence: {_where(f)}", style="dim"))
-        e = f.evidence[0]
-        lines.append(Text(f"         \u201c{e.quote}\u201d", style="italic"))
+        body.append(Text(f"evidence: {_where(f)}", style="dim"))
+        body.append(Text(f"\u201c{f.evidence[0].quote}\u201d", style="italic"))
     if f.status in ("missing", "weak") or verbose:
-        lines.append(Text(f"         why it matters: {f.rationale}", style="dim"))
-        lines.append(Text(f"         ask for: {f.recommendation}", style="cyan"))
-    return Group(*lines)
+        body.append(Text.assemble(("why it matters: ", "bold dim"), (f.rationale, "dim")))
+        body.append(Text.assemble(("ask for: ", "bold cyan"), (f.recommendation, "cyan")))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=8, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(STATUS_MARK[f.status], style=f"bold {STATUS_STYLE[f.status]}"), Group(*body))
+    return grid
 
 
 def _document(d: DocumentResult, verbose: bool) -> Panel:
@@ -59,7 +64,7 @@ def _document(d: DocumentResult, verbose: bool) -> Panel:
         (f"{counts['present']} present", "green"),
         *([", ", (f"{counts['waived']} waived", "blue")] if counts["waived"] else []),
     )
-    parts: list[Text | Group] = [summary]
+    parts: list[Text | Group | Table] = [summary]
     for w in d.warnings:
         parts.append(Text(f"warning {w.code}: {w.message}", style="yellow"))
     for f in d.provisions:

@@ -63,7 +63,11 @@ def sniff(data: bytes, suffix: str) -> str:
     """Decide the format from the bytes, checked against the extension."""
     head = data[:1024]
     expected = EXTENSIONS.get(suffix)
-    if b"%PDF-" in head:
+    pdf_at = head.find(b"%PDF-")
+    # Readers accept junk before the header (up to 1 KB), but a text file that merely mentions
+    # "%PDF-" near its start is still text.
+    if pdf_at == 0 or (pdf_at > 0 and expected not in ("txt", "md")
+                       and not head.startswith((b"PK\x03\x04", b"PK\x05\x06", OLE_MAGIC))):
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         if expected == "docx" or (expected is None and suffix not in LEGACY):
@@ -135,6 +139,8 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
     options = options or IngestOptions()
     if not data:
         raise InputError("CS-FILE-EMPTY", "zero-byte file")
+    if len(data) > options.max_bytes:
+        raise InputError("CS-IO-TOO-LARGE", f"{len(data)} bytes exceeds --max-bytes {options.max_bytes}")
     fmt = sniff(data, os.path.splitext(name)[1].lower())
     _load_readers()
     sha = hashlib.sha256(data).hexdigest()

@@ -17,8 +17,9 @@ LIGATURES = {
     "\ufb06": "st",
 }
 _LIGATURE_RE = re.compile("[" + "".join(LIGATURES) + "]")
-# Control characters other than tab/newline/form feed; pdfium uses \x02 for a generated hyphen.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters other than tab/newline/form feed, C1 controls included (U+009B is a terminal
+# escape on some terminals); pdfium uses \x02 for a generated hyphen.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _HYPHEN_END_RE = re.compile(r"([A-Za-z])[-\u00ad]$")
 _LEADING_WORD_RE = re.compile(r"^([a-z][A-Za-z]*)([,.;:)]*)\s*")
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -32,6 +34,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 _HEADING_NAME_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 
+# What zipfile raises on damaged members: its own errors, zlib's, and (for offsets that point
+# outside the file) ValueError "negative seek value" or struct.error.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, NotImplementedError,
+               ValueError, OverflowError)
+
+
 def read_member(zf: zipfile.ZipFile, name: str) -> bytes | None:
     """Bytes of one package member, refusing bombs and DTDs. None when the member is absent."""
     try:
@@ -45,20 +53,30 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes | None:
     try:
         with zf.open(info) as fh:
             data = fh.read(MAX_MEMBER_BYTES + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputError("CS-DOCX-CORRUPT", f"cannot read {name}: {exc}") from exc
     if len(data) > MAX_MEMBER_BYTES:  # the header may lie about the size
         raise InputError("CS-DOCX-ZIP-BOMB", f"{name} expands beyond {MAX_MEMBER_BYTES} bytes")
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+    upper = data.upper()
+    if any(marker in upper for marker in _DTD_MARKERS):
         raise InputError("CS-DOCX-UNSAFE-XML", f"{name} declares a DTD or entities")
     return data
 
 
+# "<!DOCTYPE" / "<!ENTITY" in every encoding an XML parser detects on its own (a UTF-16 part
+# would otherwise slip past a byte search for the UTF-8 spelling).
+_DTD_MARKERS = tuple(marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY")
+                     for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+
+
 def parse_xml(data: bytes, name: str) -> etree._Element:
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise InputError("CS-DOCX-CORRUPT", f"malformed XML in {name}: {exc}") from exc
+    if root.getroottree().docinfo.internalDTD is not None:  # an encoding the byte check missed
+        raise InputError("CS-DOCX-UNSAFE-XML", f"{name} declares a DTD or entities")
+    return root
 
 
 def _int_attr(el: etree._Element | None, attr: str, default: int, lo: int, hi: int) -> int:
@@ -341,15 +359,15 @@ class _Walker:
             if not isinstance(el.tag, str):
                 continue
             name = etree.QName(el).localname
-            if name in ("t",) and not self._inside(el, ("del", "txbxContent", "Fallback")):
+            if name in ("t",) and not self._inside(el, ("del", "txbxContent", "Fallback"), p):
                 s = el.text or ""
                 out.append(s)
                 length += len(s)
-            elif name == "tab" and not self._inside(el, ("txbxContent", "Fallback")):
+            elif name == "tab" and not self._inside(el, ("txbxContent", "Fallback"), p):
                 if etree.QName(el.getparent()).localname == "r":
                     out.append("\t")
                     length += 1
-            elif name in ("br", "cr") and not self._inside(el, ("txbxContent", "Fallback")):
+            elif name in ("br", "cr") and not self._inside(el, ("txbxContent", "Fallback"), p):
                 if el.get(self.q("type")) == "page" and not self.use_rendered:
                     self.page += 1
                 out.append(" ")
@@ -362,13 +380,16 @@ class _Walker:
                 ends.append((el.get(self.q("id"), ""), length))
         return "".join(out), starts, ends
 
-    def _inside(self, el: etree._Element, names: tuple[str, ...]) -> bool:
+    def _inside(self, el: etree._Element, names: tuple[str, ...], stop: etree._Element | None = None) -> bool:
+        """Is ``el`` inside one of ``names`` below ``stop`` (the paragraph being read)?
+
+        A text box's paragraphs are read on their own (after the anchoring paragraph), so the walk
+        stops at the paragraph being read: its own text is never "inside a text box".
+        """
         parent = el.getparent()
-        while parent is not None:
+        while parent is not None and parent is not stop:
             if isinstance(parent.tag, str) and etree.QName(parent).localname in names:
                 return True
-            if isinstance(parent.tag, str) and etree.QName(parent).localname == "p" and "txbxContent" not in names:
-                return False
             parent = parent.getparent()
         return False
 
@@ -413,7 +434,7 @@ class _Walker:
         if num_id is not None and text.strip():
             number = self.numbering.label(num_id, ilvl or 0)
         # text boxes: their paragraphs follow the anchoring paragraph
-        boxes = [b for b in p.iter(self.q("txbxContent")) if not self._inside(b, ("Fallback",))]
+        boxes = [b for b in p.iter(self.q("txbxContent")) if not self._inside(b, ("Fallback",), p)]
         self.count += 1
         ref = f"p{self.count}"
         if text.strip():

@@ -126,14 +126,23 @@ def strip_furniture(lines: list[str], keys: set[str]) -> list[str]:
     return out
 
 
-def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extractor: str,
-                       options: IngestOptions) -> Document:
-    keys = furniture_keys(raw_pages)
+def _content_lines(raw_pages: list[list[str]], keys: set[str]) -> list[tuple[int, str]]:
     tagged: list[tuple[int, str]] = []
     for pno, lines in enumerate(raw_pages, start=1):
         for ln in strip_furniture([repair_line(x) for x in lines], keys):
             if ln.strip():
                 tagged.append((pno, ln))
+    return tagged
+
+
+def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extractor: str,
+                       options: IngestOptions) -> Document:
+    keys = furniture_keys(raw_pages)
+    tagged = _content_lines(raw_pages, keys)
+    if keys and not tagged:
+        # Every line looked like a running header (short template pages): keep them rather than
+        # report a readable PDF as having no text.
+        tagged = _content_lines(raw_pages, set())
     joined = join_hyphenated(tagged, vocabulary([t for _, t in tagged]))
     ligatures = lost_ligatures("\n".join(t for _, t in joined))
     if ligatures.detected and ligatures.repairs:
@@ -208,7 +217,10 @@ def read_pdf(data: bytes, name: str, sha: str, options: IngestOptions) -> Docume
             if exc.code != "CS-PDF-GARBLED" or extractor != "pypdfium2":
                 raise
             # pdfium and pdfminer decode fonts differently: a garbled pdfium text may read with pdfminer.
-            return build_pdf_document(_pdfplumber_pages(data, options), name, sha, "pdfplumber", options)
+            try:
+                return build_pdf_document(_pdfplumber_pages(data, options), name, sha, "pdfplumber", options)
+            except InputError:
+                raise exc from None  # pdfminer did no better: report what pdfium saw
     except InputError as exc:
         if not options.ocr or exc.code not in OCR_CODES:
             raise

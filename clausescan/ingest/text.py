@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from clausescan.errors import ErrorInfo, InputError
@@ -88,22 +89,19 @@ def decode(data: bytes) -> tuple[str, ErrorInfo | None]:
 
 def build_text_document(text: str, name: str, sha: str, fmt: str, warnings: list[ErrorInfo]) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = len(_CONTROL_RE.findall(text))
+    text, controls = _CONTROL_RE.subn(" ", text)
     if controls:
-        text = _CONTROL_RE.sub(" ", text)
         warnings.append(ErrorInfo("CS-TEXT-CONTROL-CHARS", f"{controls} control characters replaced by spaces"))
     if fmt == "md":
         text = _HTML_TAG_RE.sub(lambda m: " " * len(m.group(0)), text)
     page_starts = [0]
     blocks: list[Block] = []
     pos = 0
-    page = 1
     for line in text.split("\n"):
         end = pos + len(line)
         if "\f" in line:  # form feed: a page break in text exported from a paginated source
             for i, ch in enumerate(line):
                 if ch == "\f":
-                    page += 1
                     page_starts.append(pos + i + 1)
         stripped = line.strip().strip("\f")
         if stripped:
@@ -114,6 +112,8 @@ def build_text_document(text: str, name: str, sha: str, fmt: str, warnings: list
                 m = _MD_HEADING_RE.match(stripped)
                 if m:
                     heading_level = len(m.group(1))
+            # the page the block starts on ("1. Term\f" starts on this page, not the next one)
+            page = bisect.bisect_right(page_starts, start)
             blocks.append(Block(start, pos + len(line.rstrip()), page, "line", None, heading_level))
         pos = end + 1
     if not blocks:

@@ -30,14 +30,37 @@ def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
     return f"{prefix} // {own} // {clause.text}" if prefix or own else clause.text
 
 
+# A label implied by another label plus a stated attribute (shared/taxonomy.md): an assistance
+# clause that states its length provides the transition period; a termination right that states
+# its notice provides the notice period. The derived score is the source label's.
+DERIVED_LABELS: tuple[tuple[frozenset[str], str, str], ...] = (
+    (frozenset({"termination_assistance"}), "transition_days", "transition_period"),
+    (frozenset({"termination_for_convenience", "termination_for_cause", "termination_for_insolvency",
+                "termination_for_change_of_control"}), "notice_days", "termination_notice_period"),
+)
+
+
+def derive_labels(labels: tuple[Label, ...], attributes: dict[str, object]) -> tuple[Label, ...]:
+    have = {lab.label: lab.score for lab in labels}
+    extra = []
+    for sources, attribute, target in DERIVED_LABELS:
+        if target in have or attribute not in attributes:
+            continue
+        scores = [have[s] for s in sources if s in have]
+        if scores:
+            extra.append(Label(target, max(scores)))
+    return labels + tuple(extra)
+
+
 def classify(clauses: list[Clause], tagger: Tagger) -> list[Clause]:
-    """Clauses with labels from the tagger and attributes from the extractors."""
+    """Clauses with labels from the tagger, attributes from the extractors, and derived labels."""
     by_id = {c.id: c for c in clauses}
     predictions = tagger.predict([clause_input(c, by_id) for c in clauses])
     out = []
     for clause, labels in zip(clauses, predictions):
         names = {lab.label for lab in labels}
-        out.append(replace(clause, labels=tuple(labels), attributes=extract(clause.text, names)))
+        attributes = extract(clause.text, names)
+        out.append(replace(clause, labels=derive_labels(tuple(labels), attributes), attributes=attributes))
     return out
 
 

@@ -42,6 +42,9 @@ CUSTOMER_RE = re.compile(r"\b(?:the\s+)?" + _CUSTOMER + _OBLIGATION, re.IGNORECA
 EITHER_RE = re.compile(r"\b(?:either|each|both) part(?:y|ies)\b", re.IGNORECASE)
 
 
+_FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per)\s+(?:other\s+)?$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Duration:
     days: int
@@ -53,6 +56,8 @@ def durations(text: str) -> list[Duration]:
     """Every period in the text ("thirty (30) days", "12 months", "six months'") in days."""
     out = []
     for m in DURATION_RE.finditer(text):
+        if _FREQUENCY_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            continue  # "every two weeks" is a frequency, not a period
         raw = m.group("digits") or m.group("num")
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.lower())
         if n is None:

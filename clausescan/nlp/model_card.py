@@ -1,0 +1,129 @@
+"""Write models/MODEL_CARD.md from a training/evaluation report (``clausescan train`` does this)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from clausescan.taxonomy import CUAD_MAP, LABELS
+
+
+def _row(label: str, m: dict[str, Any], k: dict[str, Any]) -> str:
+    return (f"| {label} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | **{m['f1']:.2f}** | "
+            f"{k['precision']:.2f} | {k['recall']:.2f} | {k['f1']:.2f} |")
+
+
+def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, load_seconds: float) -> str:
+    hand = report["clause_level_hand"]
+    counts = meta.get("label_counts_train", {})
+    lines = [
+        "# Model card: clausescan clause classifier",
+        "",
+        f"Version `{meta.get('version')}`; files `clause_classifier.json` + `clause_classifier.npz` "
+        f"({size_bytes / 1e6:.1f} MB, JSON + NumPy, no pickle); loads in {load_seconds:.2f} s without network.",
+        "",
+        "## What it does",
+        "Multi-label classification of contract clauses into the 28 exit-provision labels of "
+        "`shared/taxonomy.md`: one logistic regression per label (scikit-learn, liblinear, balanced class "
+        "weights) over word 1-2-gram and character 3-5-gram TF-IDF of the clause with its heading context "
+        "(numbers normalised to 0), plus 28 keyword-pattern indicator features. Each label has its own "
+        "decision threshold, tuned on out-of-fold predictions of the training contracts (3-fold, grouped by "
+        "contract), never on the test set. Scores are logistic-regression probabilities.",
+        "",
+        "## Training data and licences",
+        "- Hand-labelled clauses built by the project (`data/labels/`, see its README: 93 documents, 7,739 "
+        "clauses, guidelines, inter-annotator kappa 0.88): UK Crown Commercial Service schedules (Crown "
+        "copyright, probably OGL v3.0), Common Paper and Bonterms standard agreements (CC BY 4.0), CUAD "
+        "contracts (CC BY 4.0, The Atticus Project).",
+        "- CUAD expert spans (CC BY 4.0) for the 9 mapped categories, on the CUAD development contracts "
+        "in `shared/data/cuad` (the 178 held-apart contracts were never used). Where CUAD's category is "
+        "broader than ours (Post-Termination Services) its spans are not used as positives; where it is "
+        "narrower (Notice Period to Terminate Renewal) only its positives are used; Change of Control "
+        "spans count only in clauses about termination.",
+        f"- Split **by contract group**, stratified by source family: {len(meta.get('train_documents', []))} "
+        f"training documents, {len(meta.get('test_documents', []))} test documents "
+        f"({report.get('hand_test_documents')} hand-labelled, {report.get('cuad_test_documents')} with CUAD "
+        "answers). Seed " + str(meta.get("seed")) + ".",
+        "",
+        "## Training positives per label",
+        "| label | positives | known (pos + neg) |",
+        "|---|---|---|",
+    ]
+    for lab in LABELS:
+        c = counts.get(lab, {})
+        lines.append(f"| {lab} | {c.get('positives', 0)} | {c.get('positives', 0) + c.get('negatives', 0)} |")
+    lines += [
+        "",
+        "## Clause-level results on held-out hand-labelled contracts",
+        "Model beside the keyword baseline (`clausescan/nlp/keyword_patterns.yaml`) on the same clauses.",
+        "",
+        "| label | test positives | P | R | F1 | baseline P | baseline R | baseline F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for lab in LABELS:
+        lines.append(_row(lab, hand["model"][lab], hand["keywords"][lab]))
+    s = report["summary"]
+    lines += [
+        "",
+        f"Macro-F1 over the labels with at least 10 test positives ({len(s['model_eligible_labels'])} labels): "
+        f"**model {s['model_macro_f1_labels_with_10_test_positives']}**, keyword baseline "
+        f"{s['keywords_macro_f1_labels_with_10_test_positives']}.",
+        "",
+    ]
+    if "document_level_cuad" in report:
+        doc = report["document_level_cuad"]
+        lines += [
+            "## Document-level presence on CUAD test contracts",
+            "Does the contract contain the label at all (any clause predicted), against CUAD's answer for the "
+            "mapped category. For Change of Control and Post-Termination Services CUAD's category is broader "
+            "than ours, so recall against CUAD understates the model (precision is the meaningful figure); "
+            "for Notice Period to Terminate Renewal CUAD's is narrower, so precision understates it.",
+            "",
+            "| label | CUAD category | contracts with it | P | R | F1 | baseline F1 |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for cat, lab in CUAD_MAP.items():
+            m, k = doc["model"][lab], doc["keywords"][lab]
+            lines.append(f"| {lab} | {cat} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | "
+                         f"**{m['f1']:.2f}** | {k['f1']:.2f} |")
+        lines.append("")
+    if "cross_validation" in report:
+        cv = report["cross_validation"]
+        lines += [
+            "## Grouped 5-fold cross-validation over all hand-labelled contracts",
+            "Every hand-labelled contract is predicted once by a model trained without it (same features and "
+            "training procedure): a steadier estimate than one split of ~30 documents.",
+            "",
+            f"Macro-F1 over labels with >= 10 positives: **model {cv['model_macro_f1']}**, keyword baseline "
+            f"{cv['keywords_macro_f1']}.",
+            "",
+            "| label | positives | model F1 | baseline F1 |",
+            "|---|---|---|---|",
+        ]
+        for lab in LABELS:
+            m, k = cv["model"][lab], cv["keywords"][lab]
+            lines.append(f"| {lab} | {m['support']} | {m['f1']:.2f} | {k['f1']:.2f} |")
+        lines.append("")
+    lines += [
+        "## Limitations",
+        "- Small data: 93 hand-labelled documents; labels concentrated in a few documents (staff transfer "
+        "in one TUPE-heavy contract, exit plans in the UK schedules) generalise poorly to new drafting.",
+        "- Clause boundaries come from the segmenter; merged clauses (tables, unnumbered text) dilute features.",
+        "- English common-law drafting only; no OCR (scanned PDFs are reported as errors).",
+        "",
+        "## Reproduce",
+        "```bash",
+        "clausescan train --seed " + str(meta.get("seed")) + "          # rebuilds models/ and this card "
+        f"({report.get('train_seconds')} s on 2 cores)",
+        "clausescan evaluate --split test   # prints the per-label table",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(directory: Path, report: dict[str, Any], meta: dict[str, Any], load_seconds: float) -> Path:
+    size = sum(p.stat().st_size for p in directory.glob("clause_classifier.*"))
+    path = directory / "MODEL_CARD.md"
+    path.write_text(render_card(report, meta, size, load_seconds), "utf-8")
+    return path
