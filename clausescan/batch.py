@@ -102,7 +102,7 @@ def cache_context(options: ScanOptions) -> str:
                      # the password's hash, not "a password was given": a wrong password's error must not be
                      # replayed for the right one (the password itself is never stored)
                      hashlib.sha256((ing.password or "").encode()).hexdigest() if ing.password else "-",
-                     repr((ing.max_bytes, ing.max_pages, ing.min_chars_per_page))])
+                     repr((ing.max_bytes, ing.max_pages, ing.min_chars_per_page, ing.ocr))])
 
 
 def run_batch(paths: list[str] | tuple[str, ...], options: ScanOptions, batch: BatchOptions,

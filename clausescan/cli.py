@@ -73,6 +73,7 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail (input errors still exit 2 under --strict).")
 @click.option("--strict", is_flag=True, help="Exit 2 if any document cannot be read.")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
+@click.option("--ocr", is_flag=True, help="OCR PDFs without a text layer (needs clausescan[ocr] and tesseract).")
 @click.option("--max-pages", type=int, default=None, help="Refuse documents with more pages (error for that file).")
 @click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this many bytes.")
 @click.option("-j", "--jobs", type=int, default=None, help="Documents scanned in parallel (default 1).")
@@ -88,7 +89,7 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
 def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], playbook: str | None,
          option_pairs: tuple[str, ...], threshold_pairs: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-         strict: bool, password: str | None, max_pages: int | None, max_bytes: int | None, jobs: int | None,
+         strict: bool, password: str | None, ocr: bool, max_pages: int | None, max_bytes: int | None, jobs: int | None,
          cache_path: str | None, no_cache: bool, timeout: float | None, exclude: tuple[str, ...], baseline: str | None,
          scheduler: str | None, config_path: str | None, verbose: bool, color: bool | None,
          progress: bool | None) -> None:
@@ -102,7 +103,7 @@ def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, .
         max_bytes=max_bytes, jobs=jobs, cache_path=cache_path, no_cache=no_cache, timeout=timeout,
         baseline=baseline, scheduler=scheduler, config_path=config_path, verbose=verbose,
         color=sys.stdout.isatty() if color is None else color,
-        progress=sys.stderr.isatty() if progress is None else progress, exclude=exclude,
+        progress=sys.stderr.isatty() if progress is None else progress, exclude=exclude, ocr=ocr,
     )
     try:
         code = run_scan(request, echo=lambda s: click.echo(s, nl=False))

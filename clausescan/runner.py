@@ -47,6 +47,7 @@ class RunRequest:
     color: bool = False
     progress: bool = False
     exclude: tuple[str, ...] = ()
+    ocr: bool = False
 
 
 def coerce(value: Any) -> Any:
@@ -87,6 +88,7 @@ def build_options(req: RunRequest) -> tuple[ScanOptions, BatchOptions, str, bool
             password=req.password,
             max_bytes=req.max_bytes or cfg.get("max-bytes", defaults.max_bytes),
             max_pages=req.max_pages or cfg.get("max-pages", defaults.max_pages),
+            ocr=req.ocr,
         ),
         exclude=DEFAULT_EXCLUDE + tuple(cfg.get("exclude", ())) + req.exclude,
     )

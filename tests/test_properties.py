@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from clausescan.errors import InputError
 from clausescan.ingest import ingest_bytes
-from clausescan.ingest.cleanup import join_hyphenated, lost_ligatures, repair_ligatures, vocabulary
+from clausescan.ingest.cleanup import LIGATURE_WORDS, join_hyphenated, lost_ligatures, repair_ligatures, vocabulary
 from clausescan.model import Document
 from clausescan.nlp import attributes
 from clausescan.segment import segment
@@ -148,8 +148,10 @@ def test_ligature_repair_only_touches_reported_words(text: str) -> None:
     assert len(before) == len(after)
     for a, b in zip(before, after):
         assert a == b or (a.lower() in report.repairs and b.lower() == report.repairs[a.lower()])
-    for good in report.repairs.values():
-        assert good.lower() in text.lower()  # a repair always uses a spelling found in the text
+    for bad, good in report.repairs.items():
+        # a repair uses a spelling found in the text or in the contract word list, never a guess
+        assert good.lower() in text.lower() or good in LIGATURE_WORDS
+        assert bad not in LIGATURE_WORDS  # a real word is never "repaired"
 
 
 # --------------------------------------------------------------------------------------------

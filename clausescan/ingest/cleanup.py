@@ -271,9 +271,9 @@ def damaged_forms(word: str) -> set[str]:
 def lost_ligatures(text: str) -> LigatureReport:
     """Estimate how many words of ``text`` lost a ligature, and which can be repaired safely.
 
-    A repair is offered only for a damaged spelling that maps to exactly one known word and that
-    known word occurs elsewhere in the same text with its ligature intact; it is only applied
-    (by the caller) when the report says ``detected``.
+    A repair is offered only for a damaged spelling that is not itself a word and maps to exactly
+    one known word (seen intact elsewhere in the text, or in the contract word list); it is only
+    applied (by the caller) when the report says ``detected``, i.e. the document is damaged.
     """
     counts: dict[str, int] = {}
     words = 0
@@ -299,7 +299,7 @@ def lost_ligatures(text: str) -> LigatureReport:
         found.append((-c, w))
         if len(cands) == 1:
             (fix,) = cands
-            if fix in in_doc:
+            if fix in in_doc or fix in LIGATURE_WORDS:
                 repairs[w] = fix
     intact = sum(counts[w] for w in in_doc)
     examples = tuple(w for _, w in sorted(found)[:5])

@@ -191,7 +191,7 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
             "CS-PDF-LOST-LIGATURES",
             f"about {ligatures.share:.1%} of words lost a ligature (ti/fi/fl/ff/tt), e.g. "
             f"{', '.join(repr(w) for w in ligatures.examples[:3])}; {len(ligatures.repairs)} misspellings "
-            "repaired (only those the document also spells correctly)",
+            "repaired (unambiguous ones only)",
         ))
     return Document(name, sha, "pdf", text, tuple(page_starts), tuple(blocks), extractor, tuple(warnings))
 
