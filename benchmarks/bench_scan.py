@@ -72,9 +72,16 @@ def child_scan(folder: str, jobs: int, cache: str | None) -> dict[str, float]:
     default_tagger()  # model load is part of a real run, but report it separately
     load = time.perf_counter() - t0
     t = time.perf_counter()
-    results = list(run_batch([folder], ScanOptions(), BatchOptions(jobs=jobs, cache_path=Path(cache) if cache else None)))
-    return {"pages": sum(r.pages for r in results), "documents": len(results), "seconds": time.perf_counter() - t,
-            "errors": sum(r.status == "error" for r in results), "model_load_seconds": load}
+    results = list(
+        run_batch([folder], ScanOptions(), BatchOptions(jobs=jobs, cache_path=Path(cache) if cache else None))
+    )
+    return {
+        "pages": sum(r.pages for r in results),
+        "documents": len(results),
+        "seconds": time.perf_counter() - t,
+        "errors": sum(r.status == "error" for r in results),
+        "model_load_seconds": load,
+    }
 
 
 def run_child(args: list[str]) -> dict[str, float]:
@@ -125,17 +132,26 @@ def main() -> None:
     rate = {k: v["pages"] / v["seconds"] for k, v in {"raw": raw, "j1": j1, "j2": j2, "syn": syn}.items()}
     print(f"CUAD PDFs: {len(files)} files, {raw['pages']} pages")
     print(f"raw pypdfium2 text extraction : {rate['raw']:8.1f} pages/s")
-    print(f"pdfplumber text extraction    : {plumber['pages'] / plumber['seconds']:8.1f} pages/s  "
-          f"(first {args.plumber_files} PDFs, {plumber['pages']} pages: why pypdfium2 is the main text path)")
-    print(f"clausescan scan --jobs 1      : {rate['j1']:8.1f} pages/s  ({rate['j1'] / rate['raw']:.0%} of raw)  "
-          f"peak RSS {j1['rss_self_mb']:.0f} MB  (model load {j1['model_load_seconds']:.2f}s)")
-    print(f"clausescan scan --jobs 2      : {rate['j2']:8.1f} pages/s  ({rate['j2'] / rate['raw']:.0%} of raw)  "
-          f"speed-up x{rate['j2'] / rate['j1']:.2f}  peak RSS parent {j2['rss_self_mb']:.0f} MB, "
-          f"per worker {j2['rss_children_mb']:.0f} MB")
+    print(
+        f"pdfplumber text extraction    : {plumber['pages'] / plumber['seconds']:8.1f} pages/s  "
+        f"(first {args.plumber_files} PDFs, {plumber['pages']} pages: why pypdfium2 is the main text path)"
+    )
+    print(
+        f"clausescan scan --jobs 1      : {rate['j1']:8.1f} pages/s  ({rate['j1'] / rate['raw']:.0%} of raw)  "
+        f"peak RSS {j1['rss_self_mb']:.0f} MB  (model load {j1['model_load_seconds']:.2f}s)"
+    )
+    print(
+        f"clausescan scan --jobs 2      : {rate['j2']:8.1f} pages/s  ({rate['j2'] / rate['raw']:.0%} of raw)  "
+        f"speed-up x{rate['j2'] / rate['j1']:.2f}  peak RSS parent {j2['rss_self_mb']:.0f} MB, "
+        f"per worker {j2['rss_children_mb']:.0f} MB"
+    )
     print(f"cold scan into empty cache    : {cold['seconds']:8.2f} s")
-    print(f"cached re-scan                : {warm['seconds']:8.2f} s  (x{cold['seconds'] / max(warm['seconds'], 1e-9):.0f} faster)")
-    print(f"synthetic folder --jobs 2     : {syn['documents']} documents, {syn['pages']} pages, "
-          f"{rate['syn']:.1f} pages/s ({rate['syn'] / rate['j2']:.2f} of the 86-file rate: linear if ~1)")
+    speedup = cold["seconds"] / max(warm["seconds"], 1e-9)
+    print(f"cached re-scan                : {warm['seconds']:8.2f} s  (x{speedup:.0f} faster)")
+    print(
+        f"synthetic folder --jobs 2     : {syn['documents']} documents, {syn['pages']} pages, "
+        f"{rate['syn']:.1f} pages/s ({rate['syn'] / rate['j2']:.2f} of the 86-file rate: linear if ~1)"
+    )
     if args.profile:
         import cProfile
         import pstats

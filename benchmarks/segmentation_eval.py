@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from clausescan.ingest import ingest  # noqa: E402
-from clausescan.ingest.cleanup import normalise_for_match  # noqa: E402
-from clausescan.nlp.cuad import contracts, default_root, locate  # noqa: E402
-from clausescan.segment import segment  # noqa: E402
+from clausescan.ingest import ingest
+from clausescan.ingest.cleanup import normalise_for_match
+from clausescan.nlp.cuad import contracts, default_root, locate
+from clausescan.segment import segment
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -105,7 +105,9 @@ def main() -> None:
         raise SystemExit("../shared/data/cuad not found")
     t = time.perf_counter()
     found, total, misses = span_recovery(args.limit)
-    print(f"span recovery from PDF text: {found}/{total} = {found / max(total, 1):.2%}  ({time.perf_counter() - t:.1f}s)")
+    print(
+        f"span recovery from PDF text: {found}/{total} = {found / max(total, 1):.2%}  ({time.perf_counter() - t:.1f}s)"
+    )
     if args.show_misses:
         print("\n".join(misses))
     t = time.perf_counter()
@@ -113,8 +115,10 @@ def main() -> None:
     print(f"spans located in TXT: {st['located']}/{st['spans']}")
     print(f"clauses: {st['clauses']}, median {st['median_chars']} chars, {st['over_2000']} over 2,000 chars")
     print(f"inside one leaf clause: {st['leaf']}/{st['located']} = {st['leaf'] / max(st['located'], 1):.2%}")
-    print(f"inside one clause incl. its sub-clauses: {st['subtree']}/{st['located']} = "
-          f"{st['subtree'] / max(st['located'], 1):.2%}  ({time.perf_counter() - t:.1f}s)")
+    print(
+        f"inside one clause incl. its sub-clauses: {st['subtree']}/{st['located']} = "
+        f"{st['subtree'] / max(st['located'], 1):.2%}  ({time.perf_counter() - t:.1f}s)"
+    )
 
 
 if __name__ == "__main__":

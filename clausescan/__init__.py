@@ -13,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from clausescan.batch import scan_paths  # noqa: E402
-from clausescan.scan import ScanOptions, scan_document  # noqa: E402
+from clausescan.batch import scan_paths
+from clausescan.scan import ScanOptions, scan_document
 
 __all__ = ["ScanOptions", "__version__", "scan_document", "scan_paths"]

@@ -31,7 +31,9 @@ def load_baseline(path: str) -> set[str]:
         known = set()
         for d in data["documents"]:
             for f in d.get("provisions", []):
-                known.add(fingerprint(d["path"], f["rule_id"], f["status"], [e["quote"] for e in f.get("evidence", [])]))
+                known.add(
+                    fingerprint(d["path"], f["rule_id"], f["status"], [e["quote"] for e in f.get("evidence", [])])
+                )
         return known
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError("CS-BASELINE-INVALID", f"cannot read baseline {path}: {exc}") from exc
@@ -41,7 +43,8 @@ def apply_baseline(report: Report, known: set[str]) -> Report:
     """Drop missing/weak findings already present in the baseline."""
     docs = []
     for d in report.documents:
-        kept = tuple(f for f in d.provisions
-                     if f.status not in ("missing", "weak") or finding_fingerprint(d, f) not in known)
+        kept = tuple(
+            f for f in d.provisions if f.status not in ("missing", "weak") or finding_fingerprint(d, f) not in known
+        )
         docs.append(replace(d, provisions=kept))
     return replace(report, documents=tuple(docs))

@@ -68,8 +68,9 @@ def scan_one(path: str, shown: str, options: ScanOptions, timeout: float | None)
     try:
         result = scan_document(Path(path), _WORKER["playbook"], _WORKER["tagger"], options, shown)
     except _Timeout:
-        result = DocumentResult(shown, None, None, "error",
-                                ErrorInfo("CS-TIMEOUT", f"not finished within {timeout:g} s"))
+        result = DocumentResult(
+            shown, None, None, "error", ErrorInfo("CS-TIMEOUT", f"not finished within {timeout:g} s")
+        )
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -98,15 +99,28 @@ def cache_context(options: ScanOptions) -> str:
     playbook = load_scan_playbook(options)
     waivers = sorted((w.rule_id, w.reason) for w in options.waivers)
     ing = options.ingest
-    return "|".join([__version__, code_fingerprint(), default_tagger().fingerprint, playbook.fingerprint, repr(waivers),
-                     # the password's hash, not "a password was given": a wrong password's error must not be
-                     # replayed for the right one (the password itself is never stored)
-                     hashlib.sha256((ing.password or "").encode()).hexdigest() if ing.password else "-",
-                     repr((ing.max_bytes, ing.max_pages, ing.min_chars_per_page, ing.ocr))])
+    return "|".join(
+        [
+            __version__,
+            code_fingerprint(),
+            default_tagger().fingerprint,
+            playbook.fingerprint,
+            repr(waivers),
+            # the password's hash, not "a password was given": a wrong password's error must not be
+            # replayed for the right one (the password itself is never stored)
+            hashlib.sha256((ing.password or "").encode()).hexdigest() if ing.password else "-",
+            repr((ing.max_bytes, ing.max_pages, ing.min_chars_per_page, ing.ocr)),
+        ]
+    )
 
 
-def run_batch(paths: list[str] | tuple[str, ...], options: ScanOptions, batch: BatchOptions,
-              progress: Progress | None = None, root: Path | None = None) -> Iterator[DocumentResult]:
+def run_batch(
+    paths: list[str] | tuple[str, ...],
+    options: ScanOptions,
+    batch: BatchOptions,
+    progress: Progress | None = None,
+    root: Path | None = None,
+) -> Iterator[DocumentResult]:
     """Yield one result per document, as they complete (cached ones first)."""
     files = [p for p, _ in expand_paths(paths, options.exclude)]
     total = len(files)
@@ -149,8 +163,12 @@ def run_batch(paths: list[str] | tuple[str, ...], options: ScanOptions, batch: B
             cache.close()
 
 
-def _run_pool(todo: list[tuple[str, str, str | None]], options: ScanOptions, batch: BatchOptions,
-              finish: Callable[[dict[str, Any], str | None], DocumentResult]) -> Iterator[DocumentResult]:
+def _run_pool(
+    todo: list[tuple[str, str, str | None]],
+    options: ScanOptions,
+    batch: BatchOptions,
+    finish: Callable[[dict[str, Any], str | None], DocumentResult],
+) -> Iterator[DocumentResult]:
     # Bounded submission keeps memory flat for archives of thousands of files.
     with ProcessPoolExecutor(max_workers=batch.jobs, initializer=_init_worker, initargs=(options,)) as pool:
         pending: dict[Future[dict[str, Any]], tuple[str, str | None]] = {}
@@ -167,8 +185,9 @@ def _run_pool(todo: list[tuple[str, str, str | None]], options: ScanOptions, bat
                     try:
                         data = fut.result()
                     except Exception as exc:  # a worker died (e.g. killed by the OS)
-                        data = DocumentResult(shown, None, None, "error",
-                                              ErrorInfo("CS-INTERNAL", f"worker failed: {type(exc).__name__}")).to_dict()
+                        data = DocumentResult(
+                            shown, None, None, "error", ErrorInfo("CS-INTERNAL", f"worker failed: {type(exc).__name__}")
+                        ).to_dict()
                     yield finish(data, sha)
                     nxt = next(queue, None)
                     if nxt is not None:
@@ -181,8 +200,12 @@ def _run_pool(todo: list[tuple[str, str, str | None]], options: ScanOptions, bat
             raise
 
 
-def _run_dask(todo: list[tuple[str, str, str | None]], options: ScanOptions, batch: BatchOptions,
-              finish: Callable[[dict[str, Any], str | None], DocumentResult]) -> Iterator[DocumentResult]:
+def _run_dask(
+    todo: list[tuple[str, str, str | None]],
+    options: ScanOptions,
+    batch: BatchOptions,
+    finish: Callable[[dict[str, Any], str | None], DocumentResult],
+) -> Iterator[DocumentResult]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError as exc:
@@ -203,11 +226,19 @@ def _run_dask(todo: list[tuple[str, str, str | None]], options: ScanOptions, bat
         client.close()
 
 
-def scan_paths(paths: list[str | Path] | tuple[str | Path, ...] | str | Path, *, playbook: str = "backsourcing",
-               options: dict[str, object] | None = None, thresholds: dict[str, float] | None = None,
-               jobs: int = 1, cache: str | Path | None = None, timeout: float | None = None,
-               scheduler: str | None = None, scan_options: ScanOptions | None = None,
-               progress: Progress | None = None) -> Iterator[DocumentResult]:
+def scan_paths(
+    paths: list[str | Path] | tuple[str | Path, ...] | str | Path,
+    *,
+    playbook: str = "backsourcing",
+    options: dict[str, object] | None = None,
+    thresholds: dict[str, float] | None = None,
+    jobs: int = 1,
+    cache: str | Path | None = None,
+    timeout: float | None = None,
+    scheduler: str | None = None,
+    scan_options: ScanOptions | None = None,
+    progress: Progress | None = None,
+) -> Iterator[DocumentResult]:
     """Scan files and folders, yielding one DocumentResult per document as it completes.
 
     >>> for r in scan_paths(["contracts/"], playbook="dora", options={"critical_function": True}, jobs=2):

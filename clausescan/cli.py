@@ -64,13 +64,35 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-f", "--format", "formats", multiple=True, help="Output format (repeatable): text, json, html, markdown, sarif, junit, csv, xlsx.")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(), help="Output file, one per --format, in order (default: stdout).")
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    help="Output format (repeatable): text, json, html, markdown, sarif, junit, csv, xlsx.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(),
+    help="Output file, one per --format, in order (default: stdout).",
+)
 @click.option("-p", "--playbook", default=None, help="Built-in playbook id (backsourcing, dora) or a YAML file.")
 @click.option("--option", "option_pairs", multiple=True, help="Playbook option, e.g. --option critical_function=true.")
-@click.option("--threshold", "threshold_pairs", multiple=True, help="Override a playbook threshold, e.g. min_transition_days=365.")
-@click.option("--fail-on", type=click.Choice([*SEVERITIES, "never"]), default=None, help="Lowest severity of a missing/weak finding that fails (exit 1). Default: high.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings fail (input errors still exit 2 under --strict).")
+@click.option(
+    "--threshold", "threshold_pairs", multiple=True, help="Override a playbook threshold, e.g. min_transition_days=365."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([*SEVERITIES, "never"]),
+    default=None,
+    help="Lowest severity of a missing/weak finding that fails (exit 1). Default: high.",
+)
+@click.option(
+    "--exit-zero", is_flag=True, help="Exit 0 even when findings fail (input errors still exit 2 under --strict)."
+)
 @click.option("--strict", is_flag=True, help="Exit 2 if any document cannot be read.")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
 @click.option("--ocr", is_flag=True, help="OCR PDFs without a text layer (needs clausescan[ocr] and tesseract).")
@@ -79,31 +101,85 @@ def main() -> None:
 @click.option("-j", "--jobs", type=int, default=None, help="Documents scanned in parallel (default 1).")
 @click.option("--cache", "cache_path", type=click.Path(), default=None, help="Result cache (SQLite) path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option("--timeout", type=float, default=None, help="Per-document time limit in seconds; a document over it is an error (CS-TIMEOUT).")
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Per-document time limit in seconds; a document over it is an error (CS-TIMEOUT).",
+)
 @click.option("--exclude", "exclude", multiple=True, help="Glob of files to skip in folders (repeatable).")
-@click.option("--baseline", type=click.Path(exists=False), default=None, help="Earlier JSON report: report only new findings.")
+@click.option(
+    "--baseline", type=click.Path(exists=False), default=None, help="Earlier JSON report: report only new findings."
+)
 @click.option("--scheduler", default=None, help="Dask distributed scheduler address (needs clausescan[dask]).")
-@click.option("--config", "config_path", type=click.Path(), default=None, help="Config file (default: clausescan.toml or pyproject.toml found upward).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(),
+    default=None,
+    help="Config file (default: clausescan.toml or pyproject.toml found upward).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show present provisions in full.")
-@click.option("--color/--no-color", default=None, help="Colour in the text report (default: when stdout is a terminal).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal).")
-def scan(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], playbook: str | None,
-         option_pairs: tuple[str, ...], threshold_pairs: tuple[str, ...], fail_on: str | None, exit_zero: bool,
-         strict: bool, password: str | None, ocr: bool, max_pages: int | None, max_bytes: int | None, jobs: int | None,
-         cache_path: str | None, no_cache: bool, timeout: float | None, exclude: tuple[str, ...], baseline: str | None,
-         scheduler: str | None, config_path: str | None, verbose: bool, color: bool | None,
-         progress: bool | None) -> None:
+@click.option(
+    "--color/--no-color", default=None, help="Colour in the text report (default: when stdout is a terminal)."
+)
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal)."
+)
+def scan(
+    paths: tuple[str, ...],
+    formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    playbook: str | None,
+    option_pairs: tuple[str, ...],
+    threshold_pairs: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    strict: bool,
+    password: str | None,
+    ocr: bool,
+    max_pages: int | None,
+    max_bytes: int | None,
+    jobs: int | None,
+    cache_path: str | None,
+    no_cache: bool,
+    timeout: float | None,
+    exclude: tuple[str, ...],
+    baseline: str | None,
+    scheduler: str | None,
+    config_path: str | None,
+    verbose: bool,
+    color: bool | None,
+    progress: bool | None,
+) -> None:
     """Scan contracts (files or folders, recursively) and report exit provisions."""
     from clausescan.runner import RunRequest, run_scan
 
     request = RunRequest(
-        paths=paths, formats=formats, outputs=outputs, playbook=playbook,
-        options=parse_pairs_safe(option_pairs, "option"), thresholds=parse_pairs_safe(threshold_pairs, "threshold"),
-        fail_on=fail_on, exit_zero=exit_zero, strict=strict, password=password, max_pages=max_pages,
-        max_bytes=max_bytes, jobs=jobs, cache_path=cache_path, no_cache=no_cache, timeout=timeout,
-        baseline=baseline, scheduler=scheduler, config_path=config_path, verbose=verbose,
+        paths=paths,
+        formats=formats,
+        outputs=outputs,
+        playbook=playbook,
+        options=parse_pairs_safe(option_pairs, "option"),
+        thresholds=parse_pairs_safe(threshold_pairs, "threshold"),
+        fail_on=fail_on,
+        exit_zero=exit_zero,
+        strict=strict,
+        password=password,
+        max_pages=max_pages,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        cache_path=cache_path,
+        no_cache=no_cache,
+        timeout=timeout,
+        baseline=baseline,
+        scheduler=scheduler,
+        config_path=config_path,
+        verbose=verbose,
         color=sys.stdout.isatty() if color is None else color,
-        progress=sys.stderr.isatty() if progress is None else progress, exclude=exclude, ocr=ocr,
+        progress=sys.stderr.isatty() if progress is None else progress,
+        exclude=exclude,
+        ocr=ocr,
     )
     try:
         code = run_scan(request, echo=lambda s: click.echo(s, nl=False))
@@ -181,8 +257,13 @@ def rules_explain(rule_id: str, playbook: str) -> None:
             for ex in r.examples.get(status, ()):
                 click.echo(f"\nExample ({status}):\n  {ex}")
         return
-    fail(UsageError("CS-CONFIG-INVALID", f"no rule {rule_id!r} in the built-in playbooks or {playbook!r}",
-                    "List rules with: clausescan rules list"))
+    fail(
+        UsageError(
+            "CS-CONFIG-INVALID",
+            f"no rule {rule_id!r} in the built-in playbooks or {playbook!r}",
+            "List rules with: clausescan rules list",
+        )
+    )
 
 
 def _metrics_table(report: dict[str, object]) -> str:
@@ -194,16 +275,20 @@ def _metrics_table(report: dict[str, object]) -> str:
         lines.append(f"{'label':36} {'support':>7}  {'P':>5} {'R':>5} {'F1':>5}  | {'P':>5} {'R':>5} {'F1':>5}")
         for lab, m in model.items():
             k = kw.get(lab, {})
-            lines.append(f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
-                         f"{k.get('precision', 0):>5.2f} {k.get('recall', 0):>5.2f} {k.get('f1', 0):>5.2f}")
+            lines.append(
+                f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
+                f"{k.get('precision', 0):>5.2f} {k.get('recall', 0):>5.2f} {k.get('f1', 0):>5.2f}"
+            )
     doc = report.get("document_level_cuad") or {}
     if doc:
         lines.append("")
         lines.append("Document level (contract contains the label), CUAD test contracts (model | keyword baseline)")
         for lab, m in doc["model"].items():  # type: ignore[index]
             k = doc["keywords"][lab]  # type: ignore[index]
-            lines.append(f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
-                         f"{k['precision']:>5.2f} {k['recall']:>5.2f} {k['f1']:>5.2f}")
+            lines.append(
+                f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
+                f"{k['precision']:>5.2f} {k['recall']:>5.2f} {k['f1']:>5.2f}"
+            )
     summary = report.get("summary") or {}
     for key, value in summary.items():  # type: ignore[union-attr]
         if not key.endswith("eligible_labels"):
@@ -212,18 +297,18 @@ def _metrics_table(report: dict[str, object]) -> str:
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(), default=None, help="Model directory (default: models/ of this checkout).")
+@click.option(
+    "--out", "out_dir", type=click.Path(), default=None, help="Model directory (default: models/ of this checkout)."
+)
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def train(out_dir: str | None, seed: int, fmt: str) -> None:
     """Rebuild the clause classifier from data/labels and ../shared/data (deterministic for a seed)."""
     import json as _json
 
-    from clausescan.nlp.classifier import model_dirs
-    from clausescan.nlp.train import train_and_evaluate
-
-    from clausescan.nlp.classifier import load_classifier
+    from clausescan.nlp.classifier import load_classifier, model_dirs
     from clausescan.nlp.model_card import write_card
+    from clausescan.nlp.train import train_and_evaluate
 
     target = Path(out_dir) if out_dir else model_dirs()[-1]
     report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True))
@@ -234,9 +319,17 @@ def train(out_dir: str | None, seed: int, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--model", "model_dir", type=click.Path(), default=None, help="Model directory (default: the installed model).")
+@click.option(
+    "--model", "model_dir", type=click.Path(), default=None, help="Model directory (default: the installed model)."
+)
 @click.option("--split", type=click.Choice(["test", "train", "all"]), default="test", show_default=True)
-@click.option("--labels", "labels_dir", type=click.Path(), default=None, help="Evaluate on these worksheets only (e.g. data/labels/agreement).")
+@click.option(
+    "--labels",
+    "labels_dir",
+    type=click.Path(),
+    default=None,
+    help="Evaluate on these worksheets only (e.g. data/labels/agreement).",
+)
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: int, fmt: str) -> None:
@@ -258,4 +351,13 @@ def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: in
         docs = test_docs if split == "test" else train_docs
     report = evaluate_docs(clf, docs)
     click.echo(_json.dumps(report, indent=2, sort_keys=True) if fmt == "json" else _metrics_table(report))
-from clausescan.review.cli import register as _register_review; _register_review(main)  # noqa: E402, E702, I001
+
+
+def _register_commands() -> None:
+    """Commands defined in other modules (annotate, compare) join the group here."""
+    from clausescan.review.cli import register
+
+    register(main)
+
+
+_register_commands()

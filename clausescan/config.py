@@ -28,8 +28,22 @@ from typing import Any
 
 from clausescan.errors import UsageError
 
-KEYS = {"playbook", "fail-on", "exclude", "include", "jobs", "thresholds", "options", "waivers", "strict",
-        "max-pages", "max-bytes", "timeout", "cache", "format"}
+KEYS = {
+    "playbook",
+    "fail-on",
+    "exclude",
+    "include",
+    "jobs",
+    "thresholds",
+    "options",
+    "waivers",
+    "strict",
+    "max-pages",
+    "max-bytes",
+    "timeout",
+    "cache",
+    "format",
+}
 WAIVER_KEYS = {"rule", "reason", "paths"}
 
 

@@ -29,16 +29,24 @@ HINTS: dict[str, str] = {
     "CS-PDF-ENCRYPTED": "The PDF needs a password: pass --password, or remove the protection.",
     "CS-PDF-BAD-PASSWORD": "The password given with --password does not open this PDF.",
     "CS-PDF-CORRUPT": "The PDF is damaged or truncated; re-export or re-download it.",
-    "CS-PDF-NO-TEXT": ("The PDF has no text layer (scanned?). To read it with OCR: pip install 'clausescan[ocr]', "
-                       "install tesseract (e.g. apt install tesseract-ocr) and run with --ocr."),
-    "CS-PDF-TOO-LITTLE-TEXT": ("Too little text for the page count (partly scanned?): run with --ocr "
-                               "(needs pip install 'clausescan[ocr]' and tesseract)."),
+    "CS-PDF-NO-TEXT": (
+        "The PDF has no text layer (scanned?). To read it with OCR: pip install 'clausescan[ocr]', "
+        "install tesseract (e.g. apt install tesseract-ocr) and run with --ocr."
+    ),
+    "CS-PDF-TOO-LITTLE-TEXT": (
+        "Too little text for the page count (partly scanned?): run with --ocr "
+        "(needs pip install 'clausescan[ocr]' and tesseract)."
+    ),
     "CS-PDF-LOW-QUALITY": "Extracted text looks garbled (font encoding); results may be unreliable.",
-    "CS-PDF-GARBLED": ("The PDF's fonts do not map to readable text (broken encoding): re-export the PDF, "
-                       "or run with --ocr (needs pip install 'clausescan[ocr]' and tesseract)."),
+    "CS-PDF-GARBLED": (
+        "The PDF's fonts do not map to readable text (broken encoding): re-export the PDF, "
+        "or run with --ocr (needs pip install 'clausescan[ocr]' and tesseract)."
+    ),
     "CS-PDF-PAGES-WITHOUT-TEXT": "Some pages have no text layer (scanned pages?); they were not checked. Try --ocr.",
-    "CS-PDF-LOST-LIGATURES": ("The PDF's fonts drop ligature letters ('notce' for 'notice'); quotes may be misspelt "
-                              "and some wording missed. Re-export the PDF with ligatures disabled, or try --ocr."),
+    "CS-PDF-LOST-LIGATURES": (
+        "The PDF's fonts drop ligature letters ('notce' for 'notice'); quotes may be misspelt "
+        "and some wording missed. Re-export the PDF with ligatures disabled, or try --ocr."
+    ),
     "CS-PDF-TOO-MANY-PAGES": "Raise --max-pages if the file is genuine.",
     "CS-TEXT-EMPTY": "The document contains no readable text.",
     "CS-TEXT-DECODE": "The file is not valid text in any supported encoding.",

@@ -213,8 +213,10 @@ class DocumentResult:
             "warnings": [w.to_dict() for w in self.warnings],
             "clauses": [c.to_dict() for c in self.clauses] if include_text else [],
             "provisions": [f.to_dict() for f in self.provisions],
-            "comments": [{"author": c.author, "text": c.text, "anchor_start": c.anchor_start,
-                          "anchor_end": c.anchor_end} for c in self.comments],
+            "comments": [
+                {"author": c.author, "text": c.text, "anchor_start": c.anchor_start, "anchor_end": c.anchor_end}
+                for c in self.comments
+            ],
         }
 
 
@@ -270,32 +272,65 @@ def _error_from(d: dict[str, Any] | None) -> ErrorInfo | None:
 
 def clause_from_dict(d: dict[str, Any]) -> Clause:
     return Clause(
-        id=d["id"], number=d["number"], parent=d.get("parent"), heading=d["heading"], text=d["text"],
-        char_start=d["char_start"], char_end=d["char_end"], page_start=d["page_start"], page_end=d["page_end"],
-        level=d.get("level", 0), labels=tuple(Label(x["label"], x["score"]) for x in d.get("labels", [])),
+        id=d["id"],
+        number=d["number"],
+        parent=d.get("parent"),
+        heading=d["heading"],
+        text=d["text"],
+        char_start=d["char_start"],
+        char_end=d["char_end"],
+        page_start=d["page_start"],
+        page_end=d["page_end"],
+        level=d.get("level", 0),
+        labels=tuple(Label(x["label"], x["score"]) for x in d.get("labels", [])),
         attributes=dict(d.get("attributes", {})),
     )
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:
     return Finding(
-        rule_id=d["rule_id"], title=d.get("title", ""), label=d["label"], status=d["status"],
-        severity=d["severity"], confidence=d.get("confidence", "medium"), message=d["message"],
-        evidence=tuple(Evidence(e["clause_id"], e.get("clause_number"), e["page"], e["quote"], e["char_start"],
-                                e["char_end"], e.get("line")) for e in d.get("evidence", [])),
-        reasons=tuple(d.get("reasons", [])), rationale=d.get("rationale", ""),
-        recommendation=d.get("recommendation", ""), suggested_language=d.get("suggested_language", ""),
-        sources=tuple(d.get("sources", [])), waiver=d.get("waiver"),
+        rule_id=d["rule_id"],
+        title=d.get("title", ""),
+        label=d["label"],
+        status=d["status"],
+        severity=d["severity"],
+        confidence=d.get("confidence", "medium"),
+        message=d["message"],
+        evidence=tuple(
+            Evidence(
+                e["clause_id"],
+                e.get("clause_number"),
+                e["page"],
+                e["quote"],
+                e["char_start"],
+                e["char_end"],
+                e.get("line"),
+            )
+            for e in d.get("evidence", [])
+        ),
+        reasons=tuple(d.get("reasons", [])),
+        rationale=d.get("rationale", ""),
+        recommendation=d.get("recommendation", ""),
+        suggested_language=d.get("suggested_language", ""),
+        sources=tuple(d.get("sources", [])),
+        waiver=d.get("waiver"),
     )
 
 
 def result_from_dict(d: dict[str, Any]) -> DocumentResult:
     return DocumentResult(
-        path=d["path"], sha256=d.get("sha256"), format=d.get("format"), status=d["status"],
-        error=_error_from(d.get("error")), pages=d.get("pages", 0), extractor=d.get("extractor"),
+        path=d["path"],
+        sha256=d.get("sha256"),
+        format=d.get("format"),
+        status=d["status"],
+        error=_error_from(d.get("error")),
+        pages=d.get("pages", 0),
+        extractor=d.get("extractor"),
         clauses=tuple(clause_from_dict(c) for c in d.get("clauses", [])),
-        provisions=tuple(finding_from_dict(f) for f in d.get("provisions", [])), coverage=d.get("coverage"),
+        provisions=tuple(finding_from_dict(f) for f in d.get("provisions", [])),
+        coverage=d.get("coverage"),
         warnings=tuple(ErrorInfo(w["code"], w["message"], w.get("hint")) for w in d.get("warnings", [])),
-        comments=tuple(Comment(c["author"], c["text"], c.get("anchor_start"), c.get("anchor_end"))
-                       for c in d.get("comments", [])),
+        comments=tuple(
+            Comment(c["author"], c["text"], c.get("anchor_start"), c.get("anchor_end")) for c in d.get("comments", [])
+        ),
     )

@@ -95,8 +95,12 @@ def build_options(req: RunRequest) -> tuple[ScanOptions, BatchOptions, str, bool
     cache: Path | None = None
     if not req.no_cache:
         cache = Path(req.cache_path or cfg.get("cache") or default_cache_path())
-    batch = BatchOptions(jobs=req.jobs or int(cfg.get("jobs", 1)), timeout=req.timeout or cfg.get("timeout"),
-                         cache_path=cache, scheduler=req.scheduler)
+    batch = BatchOptions(
+        jobs=req.jobs or int(cfg.get("jobs", 1)),
+        timeout=req.timeout or cfg.get("timeout"),
+        cache_path=cache,
+        scheduler=req.scheduler,
+    )
     formats = req.formats or tuple([cfg.get("format")] if cfg.get("format") else ["text"])
     return scan_options, batch, fail_on, req.strict or bool(cfg.get("strict", False)), formats
 
@@ -106,8 +110,12 @@ def failing(report: Report, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     floor = severity_rank(fail_on)
-    return sum(1 for d in report.documents for f in d.provisions
-               if f.status in ("missing", "weak") and severity_rank(f.severity) >= floor)
+    return sum(
+        1
+        for d in report.documents
+        for f in d.provisions
+        if f.status in ("missing", "weak") and severity_rank(f.severity) >= floor
+    )
 
 
 def _progress_bar(enabled: bool) -> tuple[Callable[[DocumentResult, int, int], None] | None, Callable[[], None]]:
@@ -116,8 +124,15 @@ def _progress_bar(enabled: bool) -> tuple[Callable[[DocumentResult, int, int], N
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[stats]}"),
-                   TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
+    bar = Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[stats]}"),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
     task = bar.add_task("scan", total=None, stats="")
     state = {"pages": 0, "errors": 0}
     bar.start()

@@ -15,8 +15,8 @@ from clausescan.errors import ClausescanError, ErrorInfo, InputError
 from clausescan.ingest import IngestOptions, ingest, is_supported
 from clausescan.model import DocumentResult, PlaybookInfo, Report
 from clausescan.nlp import Tagger, classify, default_tagger
-from clausescan.rules import Playbook, evaluate, load_playbook
 from clausescan.review.language import with_filled_language
+from clausescan.rules import Playbook, evaluate, load_playbook
 from clausescan.rules.engine import Waiver, inline_waivers
 from clausescan.segment import segment
 
@@ -44,8 +44,9 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.as_posix()
 
 
-def scan_document(path: Path, playbook: Playbook, tagger: Tagger, options: ScanOptions,
-                  shown_as: str | None = None) -> DocumentResult:
+def scan_document(
+    path: Path, playbook: Playbook, tagger: Tagger, options: ScanOptions, shown_as: str | None = None
+) -> DocumentResult:
     """Everything clausescan says about one file. Input errors become an error result."""
     shown = shown_as or display_path(path)
     try:
@@ -55,21 +56,34 @@ def scan_document(path: Path, playbook: Playbook, tagger: Tagger, options: ScanO
     except ClausescanError:
         raise
     except Exception as exc:  # a parser bug must not stop a batch; report it against the file
-        return DocumentResult(shown, None, _fmt_of(path), "error",
-                              ErrorInfo("CS-INTERNAL", f"{type(exc).__name__}: {exc}"))
+        return DocumentResult(
+            shown, None, _fmt_of(path), "error", ErrorInfo("CS-INTERNAL", f"{type(exc).__name__}: {exc}")
+        )
     clauses = classify(segment(doc), tagger)
     waivers, problems = inline_waivers(doc.text)
     inline = {x.rule_id for x in waivers}
     waivers = [w for w in options.waivers if w.covers(shown) and w.rule_id not in inline] + waivers
-    findings, cov = evaluate(playbook, clauses, line_numbers=doc.format in ("txt", "md"), text=doc.text,
-                             waivers=waivers)
+    findings, cov = evaluate(
+        playbook, clauses, line_numbers=doc.format in ("txt", "md"), text=doc.text, waivers=waivers
+    )
     warnings = doc.warnings + tuple(ErrorInfo("CS-WAIVER-NO-REASON", p) for p in problems)
     # suggested clause language, with the contract's own party names and periods filled in
-    return with_filled_language(DocumentResult(
-        path=shown, sha256=doc.sha256, format=doc.format, status="ok", pages=doc.pages,
-        extractor=doc.extractor, clauses=tuple(clauses), provisions=tuple(findings), coverage=cov,
-        warnings=warnings, comments=doc.comments,
-    ), playbook)
+    return with_filled_language(
+        DocumentResult(
+            path=shown,
+            sha256=doc.sha256,
+            format=doc.format,
+            status="ok",
+            pages=doc.pages,
+            extractor=doc.extractor,
+            clauses=tuple(clauses),
+            provisions=tuple(findings),
+            coverage=cov,
+            warnings=warnings,
+            comments=doc.comments,
+        ),
+        playbook,
+    )
 
 
 def _fmt_of(path: Path) -> str | None:
@@ -78,7 +92,9 @@ def _fmt_of(path: Path) -> str | None:
     return EXTENSIONS.get(path.suffix.lower())
 
 
-def expand_paths(paths: Iterable[str | Path], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Iterator[tuple[Path, str | None]]:
+def expand_paths(
+    paths: Iterable[str | Path], exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+) -> Iterator[tuple[Path, str | None]]:
     """Files to scan, in sorted order: folders recursively (supported types only), files as given.
 
     Yields (path, None) or (path, error code) for paths that cannot even be listed.
@@ -105,8 +121,9 @@ def load_scan_playbook(options: ScanOptions) -> Playbook:
     return load_playbook(options.playbook, options.thresholds, dict(options.options))
 
 
-def scan_paths(paths: Iterable[str | Path], options: ScanOptions | None = None,
-               tagger: Tagger | None = None) -> Iterator[DocumentResult]:
+def scan_paths(
+    paths: Iterable[str | Path], options: ScanOptions | None = None, tagger: Tagger | None = None
+) -> Iterator[DocumentResult]:
     """Scan files and folders one by one (see clausescan.batch for parallel and cached scans)."""
     options = options or ScanOptions()
     playbook = load_scan_playbook(options)
@@ -116,5 +133,6 @@ def scan_paths(paths: Iterable[str | Path], options: ScanOptions | None = None,
 
 
 def make_report(results: Iterable[DocumentResult], playbook: Playbook, tagger: Tagger) -> Report:
-    return Report(__version__, PlaybookInfo(playbook.id, playbook.version, playbook.title),
-                  tuple(results), model=tagger.name)
+    return Report(
+        __version__, PlaybookInfo(playbook.id, playbook.version, playbook.title), tuple(results), model=tagger.name
+    )

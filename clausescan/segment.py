@@ -28,7 +28,8 @@ _SIMPLE_NUM_RE = re.compile(r"^(?P<num>\d{1,3})(?:\.|\))(?=\s|$)\s*")
 _PAREN_RE = re.compile(r"^\((?P<num>[a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6})\)\s*")
 _LETTER_DOT_RE = re.compile(r"^(?P<num>[a-z]|[ivx]{1,4})[.)]\s+(?=[A-Z(\"“])")
 _DEFINITION_RE = re.compile(
-    r"^[\"“”](?P<term>[A-Z][^\"“”\n]{0,80})[\"“”]\s*(?:\(|,)?\s*(?:means|shall mean|has the meaning|shall have the meaning|includes|refers to|:)",
+    r"^[\"“”](?P<term>[A-Z][^\"“”\n]{0,80})[\"“”]\s*(?:\(|,)?\s*"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|includes|refers to|:)",
 )
 _INLINE_HEADING_RE = re.compile(r"^(?P<h>[A-Z][A-Za-z0-9'’&/,\- ]{1,80}?)(?:\.(?:\s+|$)|:\s+|\s+[-\u2013\u2014]\s+|$)")
 _SENTENCE_END_RE = re.compile(r"[.;:!?)\]”\"']\s*$|(?:\band|\bor)\s*$")
@@ -123,7 +124,7 @@ class Segmenter:
         if self.doc.format not in ("md", "txt"):
             return 0
         line_start = self.doc.text.rfind("\n", 0, block.start) + 1
-        prefix = self.doc.text[line_start:block.start]
+        prefix = self.doc.text[line_start : block.start]
         return len(prefix.expandtabs(4)) if not prefix.strip() else 0
 
     def marker(self, block: Block, line: str, prev_line: str | None) -> _Marker | None:
@@ -139,7 +140,7 @@ class Segmenter:
         after_break = prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line)
         if block.number:
             local = block.number.rstrip(".")
-            rest = s[len(block.number):].strip()
+            rest = s[len(block.number) :].strip()
             kind = "docx" + str(local.count(".") + 1) if re.fullmatch(r"[\d.]+", local) else "docxlist"
             return _Marker(kind, local, local, _inline_heading(rest), 2)
         if block.heading_level is not None:
@@ -148,43 +149,45 @@ class Segmenter:
             m = _DOTTED_RE.match(text) or _SIMPLE_NUM_RE.match(text)
             if m:
                 num = m.group("num")
-                text = text[m.end():]
+                text = text[m.end() :]
             return _Marker(f"h{block.heading_level}", num, num, text.strip("*_ ") or None, 2)
         m = _WORD_MARKER_RE.match(s)
         if m and (after_break or m.group("word").lower() in ("article", "schedule", "exhibit", "annex", "appendix")):
             word = m.group("word").capitalize()
             num = m.group("num")
-            rest = s[m.end():]
+            rest = s[m.end() :]
             heading = _inline_heading(rest) if rest else None
             if word in ("Section", "Clause", "Paragraph"):
                 kind = "dotted" + str(num.count(".") + 1) if "." in num else "section"
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if m and after_break and _starts_clause_text(s[m.end():]):
+        if m and after_break and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
-            return _Marker("dotted" + str(num.count(".") + 1), num, num, _inline_heading(s[m.end():]), 2)
+            return _Marker("dotted" + str(num.count(".") + 1), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if m and after_break and _starts_clause_text(s[m.end():]):
+        if m and after_break and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             indent = self.indent(block)
             if indent:  # an indented "1." is a nested list item (Markdown / plain text)
-                return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end():]), 1)
-            return _Marker("dotted1", num, num, _inline_heading(s[m.end():]), 1)
+                return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end() :]), 1)
+            return _Marker("dotted1", num, num, _inline_heading(s[m.end() :]), 1)
         m = _PAREN_RE.match(s)
         if m and (after_break or (prev_line or "").rstrip().endswith((",", "-", "\u2014"))):
             tok = m.group("num")
             kind = _classify_paren(tok, self.prev_alpha.get("upper" if tok.isupper() else "lower"))
             if kind in ("alpha", "ALPHA"):
                 self.prev_alpha["upper" if tok.isupper() else "lower"] = tok[-1]
-            return _Marker(kind, None, f"({tok})", _inline_heading(s[m.end():]), 1)
+            return _Marker(kind, None, f"({tok})", _inline_heading(s[m.end() :]), 1)
         m = _LETTER_DOT_RE.match(s)
         if m and after_break:
             tok = m.group("num")
-            kind = "alpha" if not _ROMAN_RE.match(tok) or (tok == "i" and self.prev_alpha.get("lower") == "h") else "roman"
+            kind = (
+                "alpha" if not _ROMAN_RE.match(tok) or (tok == "i" and self.prev_alpha.get("lower") == "h") else "roman"
+            )
             if kind == "alpha":
                 self.prev_alpha["lower"] = tok
-            return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end():]), 1)
+            return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end() :]), 1)
         m = _DEFINITION_RE.match(s)
         if m and after_break:
             return _Marker("def", None, None, m.group("term"), 1)
@@ -195,7 +198,9 @@ class Segmenter:
 
 def _starts_clause_text(rest: str) -> bool:
     rest = rest.lstrip()
-    return bool(rest) and (rest[0].isupper() or rest[0] in "(\"“[*_" or (rest[0].isdigit() is False and rest[0].isalpha()))
+    return bool(rest) and (
+        rest[0].isupper() or rest[0] in '("“[*_' or (rest[0].isdigit() is False and rest[0].isalpha())
+    )
 
 
 STRUCTURAL_DEPTH = {"article": 0, "heading": 1, "section": 1}
@@ -208,8 +213,8 @@ def _depth(key: str) -> int:
     if key[:1] == "h" and key[1:].isdigit():
         return int(key[1:]) - 1
     for prefix in ("dotted", "docx"):
-        if key.startswith(prefix) and key[len(prefix):].isdigit():
-            return int(key[len(prefix):])
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            return int(key[len(prefix) :])
     return STRUCTURAL_DEPTH.get(key, 9)
 
 
@@ -223,7 +228,7 @@ def segment(doc: Document) -> list[Clause]:
     for block in _split_long_blocks(doc):
         if block.kind == "furniture":
             continue  # page numbers / running headers: part of the text, invisible to structure
-        line = text[block.start:block.end]
+        line = text[block.start : block.end]
         mk = seg.marker(block, line, prev_line)
         if mk is not None and pending_heading is not None and mk.kind != "heading":
             # "TERMINATION" on its own line, then "14.1 ...": the heading names the clause below.
@@ -259,8 +264,20 @@ def segment(doc: Document) -> list[Clause]:
                 number = f"{parent.number}{mk.local}"
             else:
                 number = mk.local.lstrip(".")
-        clauses.append(Clause(cid, number, parent.id if parent else None, mk.heading, body, start,
-                              real_end, page, page_end, len(stack)))
+        clauses.append(
+            Clause(
+                cid,
+                number,
+                parent.id if parent else None,
+                mk.heading,
+                body,
+                start,
+                real_end,
+                page,
+                page_end,
+                len(stack),
+            )
+        )
         stack.append((mk.kind, len(clauses) - 1))
     return clauses
 
@@ -272,14 +289,20 @@ def _split_long_blocks(doc: Document) -> list[Block]:
         if b.end - b.start <= LONG_BLOCK or b.number or b.heading_level is not None:
             out.append(b)
             continue
-        line = doc.text[b.start:b.end]
+        line = doc.text[b.start : b.end]
         cuts = [m.end() for m in _INLINE_MARKER_RE.finditer(line)]
         prev = 0
-        for cut in cuts + [len(line)]:
+        for cut in [*cuts, len(line)]:
             piece_start = b.start + prev
             if cut > prev:
-                out.append(replace(b, start=piece_start, end=b.start + len(line[:cut].rstrip()),
-                                   page=doc.page_at(piece_start) if doc.format == "pdf" else b.page))
+                out.append(
+                    replace(
+                        b,
+                        start=piece_start,
+                        end=b.start + len(line[:cut].rstrip()),
+                        page=doc.page_at(piece_start) if doc.format == "pdf" else b.page,
+                    )
+                )
             prev = cut
     return out
 
@@ -296,7 +319,7 @@ def _close_for(stack: list[tuple[str, int]], clauses: list[Clause], mk: _Marker)
         for j in range(len(stack) - 1, -1, -1):  # 14.2.1 is a child of 14.2 wherever that is
             n = clauses[stack[j][1]].number or ""
             if n == prefix or n.endswith(" " + prefix):
-                del stack[j + 1:]
+                del stack[j + 1 :]
                 return
     depth = _depth(mk.kind)
     if depth < 9:

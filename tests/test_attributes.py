@@ -37,11 +37,12 @@ def real_sentence(fragment: str) -> str:
         if i >= 0:
             start = max(text.rfind(". ", 0, i) + 2, text.rfind("\n\n", 0, i) + 2, 0)
             end = text.find(".", i + len(fragment))
-            return " ".join(text[start:end + 1].split())
+            return " ".join(text[start : end + 1].split())
     pytest.fail(f"fragment not found in CUAD: {fragment!r}")
 
 
 # --- real sentences ---------------------------------------------------------------------------
+
 
 def test_real_notice_period_without_cause() -> None:
     s = real_sentence("effective at any time after January 31, 1999, upon giving")
@@ -67,31 +68,46 @@ def test_real_transition_period() -> None:
 
 # --- project-written sentences ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "days"), [
-    ("The Customer may terminate this Agreement for convenience on six months' written notice.", 180),
-    ("Either party may terminate by giving notice of not less than thirty (30) days.", 30),
-    ("This Agreement renews unless either party gives written notice no later than ninety (90) days prior "
-     "to the expiration of the then-current term.", 90),
-    ("The Supplier may terminate on 12 months prior written notice to the Customer.", 360),
-    ("Customer may terminate if the Supplier fails to cure a material breach within 30 days of notice.", None),
-])
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("The Customer may terminate this Agreement for convenience on six months' written notice.", 180),
+        ("Either party may terminate by giving notice of not less than thirty (30) days.", 30),
+        (
+            "This Agreement renews unless either party gives written notice no later than ninety (90) days prior "
+            "to the expiration of the then-current term.",
+            90,
+        ),
+        ("The Supplier may terminate on 12 months prior written notice to the Customer.", 360),
+        ("Customer may terminate if the Supplier fails to cure a material breach within 30 days of notice.", None),
+    ],
+)
 def test_notice_days(text: str, days: int | None) -> None:
     assert notice_days(text) == days
 
 
-@pytest.mark.parametrize(("text", "days"), [
-    ("The Supplier shall provide the Termination Assistance Services for a period of up to twelve (12) "
-     "months following the effective date of termination.", 360),
-    ("Transition assistance shall continue for no more than 30 days after expiry.", 30),
-    ("The Supplier shall provide reasonable exit assistance as the parties may agree.", None),
-])
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        (
+            "The Supplier shall provide the Termination Assistance Services for a period of up to twelve (12) "
+            "months following the effective date of termination.",
+            360,
+        ),
+        ("Transition assistance shall continue for no more than 30 days after expiry.", 30),
+        ("The Supplier shall provide reasonable exit assistance as the parties may agree.", None),
+    ],
+)
 def test_transition_days(text: str, days: int | None) -> None:
     assert transition_days(text) == days
 
 
 def test_percentages_money_and_party() -> None:
-    text = ("The Supplier shall ensure Availability of at least 99.9% in each month; for each failure the "
-            "Supplier shall credit 5% of the monthly Charges, capped at 20%.")
+    text = (
+        "The Supplier shall ensure Availability of at least 99.9% in each month; for each failure the "
+        "Supplier shall credit 5% of the monthly Charges, capped at 20%."
+    )
     assert availability_percent(text) == 99.9
     assert credit_percent(text) == 5.0
     assert party(text) == "supplier"

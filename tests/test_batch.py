@@ -23,8 +23,12 @@ from .conftest import SAMPLES
 def folder(tmp_path: Path) -> Path:
     d = tmp_path / "contracts"
     d.mkdir()
-    for name in ("strong-it-outsourcing.pdf", "weak-hosting-services.txt", "bare-saas-subscription.docx",
-                 "bare-consulting-terms.md"):
+    for name in (
+        "strong-it-outsourcing.pdf",
+        "weak-hosting-services.txt",
+        "bare-saas-subscription.docx",
+        "bare-consulting-terms.md",
+    ):
         shutil.copy(SAMPLES / name, d / name)
     (d / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     return d

@@ -33,8 +33,9 @@ def test_version_and_help() -> None:
 
 
 def test_python_dash_m_entry_point() -> None:
-    out = subprocess.run([sys.executable, "-m", "clausescan", "--help"], capture_output=True, text=True,
-                         cwd=REPO, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "clausescan", "--help"], capture_output=True, text=True, cwd=REPO, check=True
+    )
     assert "scan" in out.stdout
 
 

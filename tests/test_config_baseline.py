@@ -12,8 +12,10 @@ from clausescan.cli import main
 from clausescan.config import load_config
 from clausescan.errors import UsageError
 
-CONTRACT = "1. Services\n1.1 The Supplier shall provide the Services.\n2. Confidentiality\n" \
-           "2.1 Each party shall keep the other party's Confidential Information confidential.\n"
+CONTRACT = (
+    "1. Services\n1.1 The Supplier shall provide the Services.\n2. Confidentiality\n"
+    "2.1 Each party shall keep the other party's Confidential Information confidential.\n"
+)
 
 
 @pytest.fixture
@@ -51,16 +53,18 @@ def test_config_waiver_needs_reason_and_shows_in_report(project: Path) -> None:
     (project / "clausescan.toml").write_text('[[waivers]]\nrule = "EXIT001"\nreason = ""\n')
     assert CliRunner().invoke(main, ["scan", str(project / "c.txt")]).exit_code == 2
     (project / "clausescan.toml").write_text('[[waivers]]\nrule = "EXIT001"\nreason = "Managed in the MSA"\n')
-    code, data = scan(str(project / "c.txt"))
+    _code, data = scan(str(project / "c.txt"))
     f = next(p for p in data["documents"][0]["provisions"] if p["rule_id"] == "EXIT001")
     assert f["status"] == "waived" and "Managed in the MSA" in f["waiver"] and "missing" in f["waiver"]
 
 
 def test_inline_waiver_in_template(tmp_path: Path) -> None:
     p = tmp_path / "t.md"
-    p.write_text(CONTRACT + "\n<!-- clausescan: waive ESC001 -- SaaS: no customer code to escrow -->\n"
-                 "<!-- clausescan: waive DATA002 -->\n")
-    code, data = scan(str(p))
+    p.write_text(
+        CONTRACT + "\n<!-- clausescan: waive ESC001 -- SaaS: no customer code to escrow -->\n"
+        "<!-- clausescan: waive DATA002 -->\n"
+    )
+    _code, data = scan(str(p))
     doc = data["documents"][0]
     status = {f["rule_id"]: f for f in doc["provisions"]}
     assert status["ESC001"]["status"] == "waived"

@@ -78,12 +78,21 @@ def mixed_report(sample_report: Report) -> Report:
         if d.path.endswith("weak-hosting-services.txt"):
             first_missing = next(f for f in d.provisions if f.status == "missing")
             waived = replace(first_missing, status="waived", waiver="Accepted by legal, ticket LEG-42 (config waiver)")
-            d = replace(d, provisions=tuple(waived if f is first_missing else f for f in d.provisions),
-                        warnings=(ErrorInfo("CS-PDF-LOW-QUALITY", "Some text looks garbled.",
-                                            HINTS["CS-PDF-LOW-QUALITY"]),))
+            d = replace(
+                d,
+                provisions=tuple(waived if f is first_missing else f for f in d.provisions),
+                warnings=(ErrorInfo("CS-PDF-LOW-QUALITY", "Some text looks garbled.", HINTS["CS-PDF-LOW-QUALITY"]),),
+            )
         docs.append(d)
-    docs.append(DocumentResult(ERROR_PATH, None, "pdf", "error",
-                               ErrorInfo("CS-PDF-ENCRYPTED", "The PDF is encrypted.", HINTS["CS-PDF-ENCRYPTED"])))
+    docs.append(
+        DocumentResult(
+            ERROR_PATH,
+            None,
+            "pdf",
+            "error",
+            ErrorInfo("CS-PDF-ENCRYPTED", "The PDF is encrypted.", HINTS["CS-PDF-ENCRYPTED"]),
+        )
+    )
     return replace(sample_report, documents=tuple(docs))
 
 
@@ -96,10 +105,17 @@ def evil_report(mixed_report: Report) -> Report:
     clauses = tuple(replace(c, text=f"{c.text} {EVIL}") if c.id == e.clause_id else c for c in doc.clauses)
     bad_quote = f"{e.quote} {EVIL} | `tick` \x0c\x0b=cmd()"
     evidence = (replace(e, quote=bad_quote), *target.evidence[1:])
-    provisions = tuple(replace(f, evidence=evidence, title=f"{f.title} {EVIL}", message=f"{f.message} {EVIL}")
-                       if f is target else f for f in doc.provisions)
-    evil_doc = replace(doc, path=f"sample_contracts/{EVIL}|`x`.txt", clauses=clauses, provisions=provisions,
-                       warnings=(ErrorInfo("CS-PDF-LOW-QUALITY", EVIL, None),))
+    provisions = tuple(
+        replace(f, evidence=evidence, title=f"{f.title} {EVIL}", message=f"{f.message} {EVIL}") if f is target else f
+        for f in doc.provisions
+    )
+    evil_doc = replace(
+        doc,
+        path=f"sample_contracts/{EVIL}|`x`.txt",
+        clauses=clauses,
+        provisions=provisions,
+        warnings=(ErrorInfo("CS-PDF-LOW-QUALITY", EVIL, None),),
+    )
     evil_error = DocumentResult(f"=cmd|{EVIL}.pdf", None, "pdf", "error", ErrorInfo("CS-PDF-CORRUPT", EVIL, EVIL))
     others = tuple(d for d in mixed_report.documents if d is not doc)
     return replace(mixed_report, documents=(*others, evil_doc, evil_error))
@@ -120,10 +136,16 @@ def test_golden(sample_report: Report, fmt: str) -> None:
     actual = golden.render_golden(sample_report, fmt)
     expected = path.read_bytes()
     if actual != expected:
-        diff = list(difflib.unified_diff(expected.decode().splitlines(), actual.decode().splitlines(),
-                                         "golden", "now", lineterm="", n=1))
-        pytest.fail(f"{fmt} output differs from {path.relative_to(REPO)}. If the change is intended, run `{UPDATE}` "
-                    "and review `git diff tests/golden`.\n" + "\n".join(diff[:60]), pytrace=False)
+        diff = list(
+            difflib.unified_diff(
+                expected.decode().splitlines(), actual.decode().splitlines(), "golden", "now", lineterm="", n=1
+            )
+        )
+        pytest.fail(
+            f"{fmt} output differs from {path.relative_to(REPO)}. If the change is intended, run `{UPDATE}` "
+            "and review `git diff tests/golden`.\n" + "\n".join(diff[:60]),
+            pytrace=False,
+        )
 
 
 def xlsx_snapshot(data: bytes) -> dict[str, Any]:
@@ -159,16 +181,18 @@ def report_validator() -> jsonschema.Draft202012Validator:
 
 
 @pytest.mark.parametrize("include_text", [True, False])
-def test_json_matches_report_schema(report_validator: jsonschema.Draft202012Validator, sample_report: Report,
-                                    mixed_report: Report, include_text: bool) -> None:
+def test_json_matches_report_schema(
+    report_validator: jsonschema.Draft202012Validator, sample_report: Report, mixed_report: Report, include_text: bool
+) -> None:
     for report in (sample_report, mixed_report):
         data = json.loads(render("json", report, FormatOptions(include_text=include_text)))
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in report_validator.iter_errors(data)]
         assert not errors, errors[:5]
 
 
-def test_report_schema_is_strict_where_it_should_be(report_validator: jsonschema.Draft202012Validator,
-                                                    mixed_report: Report) -> None:
+def test_report_schema_is_strict_where_it_should_be(
+    report_validator: jsonschema.Draft202012Validator, mixed_report: Report
+) -> None:
     good = json.loads(render("json", mixed_report))
     ok_doc = next(i for i, d in enumerate(good["documents"]) if d["status"] == "ok" and d["provisions"])
     error_doc = next(i for i, d in enumerate(good["documents"]) if d["status"] == "error")
@@ -199,8 +223,9 @@ def sarif(report: Report, options: FormatOptions | None = None) -> dict[str, Any
 
 
 @pytest.mark.parametrize("which", ["sample", "mixed", "evil"])
-def test_sarif_validates_against_official_schema(which: str, sample_report: Report, mixed_report: Report,
-                                                 evil_report: Report) -> None:
+def test_sarif_validates_against_official_schema(
+    which: str, sample_report: Report, mixed_report: Report, evil_report: Report
+) -> None:
     if not SARIF_SCHEMA.exists():
         pytest.skip(f"SARIF schema not available: {SARIF_SCHEMA}")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
@@ -244,8 +269,11 @@ def test_sarif_results_are_what_github_needs(mixed_report: Report) -> None:
 
 def test_sarif_levels_locations_and_suppressions(mixed_report: Report) -> None:
     results = sarif(mixed_report)["runs"][0]["results"]
-    reported = [(d, f) for d, f in sorted(findings(mixed_report), key=lambda x: x[0].path)
-                if f.status in ("missing", "weak", "waived")]
+    reported = [
+        (d, f)
+        for d, f in sorted(findings(mixed_report), key=lambda x: x[0].path)
+        if f.status in ("missing", "weak", "waived")
+    ]
     assert [LEVELS[f.severity] for _, f in reported] == [r["level"] for r in results]
     assert LEVELS == {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
     for (d, f), res in zip(reported, results, strict=True):
@@ -277,8 +305,10 @@ def test_sarif_errors_become_notifications(sample_report: Report, mixed_report: 
     assert len(errors) == 1 and "CS-PDF-ENCRYPTED" in errors[0]["message"]["text"]
     uri = errors[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "sample_contracts/locked%2C%20final%20v2.pdf"
-    assert any(n["level"] == "warning" and n["descriptor"]["id"] == "CS-PDF-LOW-QUALITY"
-               for n in invocation["toolExecutionNotifications"])
+    assert any(
+        n["level"] == "warning" and n["descriptor"]["id"] == "CS-PDF-LOW-QUALITY"
+        for n in invocation["toolExecutionNotifications"]
+    )
 
 
 def test_sarif_base_uri_only_when_given(sample_report: Report) -> None:
@@ -291,21 +321,40 @@ def _moved(report: Report, path_part: str, chars: int, pages: int, lines: int) -
     doc = next(d for d in report.documents if path_part in d.path)
 
     def shift_evidence(e: Evidence) -> Evidence:
-        return replace(e, char_start=e.char_start + chars, char_end=e.char_end + chars, page=e.page + pages,
-                       line=e.line + lines if e.line else None)
+        return replace(
+            e,
+            char_start=e.char_start + chars,
+            char_end=e.char_end + chars,
+            page=e.page + pages,
+            line=e.line + lines if e.line else None,
+        )
 
     def shift_clause(c: Clause) -> Clause:
-        return replace(c, char_start=c.char_start + chars, char_end=c.char_end + chars,
-                       page_start=c.page_start + pages, page_end=c.page_end + pages)
+        return replace(
+            c,
+            char_start=c.char_start + chars,
+            char_end=c.char_end + chars,
+            page_start=c.page_start + pages,
+            page_end=c.page_end + pages,
+        )
 
     provisions = tuple(replace(f, evidence=tuple(shift_evidence(e) for e in f.evidence)) for f in doc.provisions)
-    return replace_doc(report, path_part, clauses=tuple(shift_clause(c) for c in doc.clauses),
-                       provisions=provisions, pages=doc.pages + pages)
+    return replace_doc(
+        report,
+        path_part,
+        clauses=tuple(shift_clause(c) for c in doc.clauses),
+        provisions=provisions,
+        pages=doc.pages + pages,
+    )
 
 
 def _fingerprints(report: Report) -> dict[tuple[str, str], str]:
-    return {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]):
-            r["partialFingerprints"]["clausescan/v1"] for r in sarif(report)["runs"][0]["results"]}
+    return {
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["ruleId"]): r["partialFingerprints"][
+            "clausescan/v1"
+        ]
+        for r in sarif(report)["runs"][0]["results"]
+    }
 
 
 @pytest.mark.parametrize("path_part", ["weak-hosting-services.txt", "weak-support-agreement.pdf"])
@@ -331,7 +380,7 @@ def test_sarif_fingerprint_tracks_content_not_numbering(sample_report: Report) -
 
     key = ("sample_contracts/weak-hosting-services.txt", f.rule_id)
     original = _fingerprints(sample_report)[key]
-    renumbered = "99.9" + e.quote[len(e.number or ""):]
+    renumbered = "99.9" + e.quote[len(e.number or "") :]
     assert with_quote("99.9", renumbered)[key] == original, "renumbering a clause keeps the alert"
     assert with_quote(e.number or "", "  " + e.quote.upper().replace(" ", "\n  ") + " ")[key] == original
     assert with_quote(e.number or "", e.quote + " Unless the Supplier agrees.")[key] != original, "new text, new alert"
@@ -408,7 +457,7 @@ def test_html_content_for_a_lawyer(mixed_report: Report) -> None:
     for f in txt.provisions:  # reasons are shown once, never lost
         assert all(html.escape(r, quote=True) in page for r in f.reasons)
     # worst first within each document, as the engine ordered them
-    section = page.split('<h2>sample_contracts/weak-hosting-services.txt</h2>')[1].split("</section>")[0]
+    section = page.split("<h2>sample_contracts/weak-hosting-services.txt</h2>")[1].split("</section>")[0]
     order = re.findall(r'<article class="finding (\w+)"', section)
     assert order == [f.status for f in txt.provisions]
 
@@ -433,11 +482,14 @@ def test_markdown_escapes_and_quotes(evil_report: Report) -> None:
     assert "> " in text and re.search(r"^> .*&lt;script&gt;", text, re.M), "evidence is quoted with >"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("9. BUSINESS CONTINUITY", "> 9\\. BUSINESS CONTINUITY"),  # not an ordered list
-    ("- item\n# heading\n    code", "> \\- item\n> \\# heading\n> code"),
-    ("a | b `c` <d> *e* [f](g)", "> a \\| b \\`c\\` &lt;d&gt; \\*e\\* \\[f\\](g)"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9. BUSINESS CONTINUITY", "> 9\\. BUSINESS CONTINUITY"),  # not an ordered list
+        ("- item\n# heading\n    code", "> \\- item\n> \\# heading\n> code"),
+        ("a | b `c` <d> *e* [f](g)", "> a \\| b \\`c\\` &lt;d&gt; \\*e\\* \\[f\\](g)"),
+    ],
+)
 def test_markdown_quote_escaping(raw: str, expected: str) -> None:
     assert quote(raw) == expected
 
@@ -469,8 +521,13 @@ def test_junit_counts_and_failures(mixed_report: Report, fail_on: str) -> None:
     root = _junit(mixed_report, fail_on)
     assert root.tag == "testsuites"
     by_case = {(d.path, f"{f.rule_id} {f.title}"): f for d, f in findings(mixed_report)}
-    expected_failures = {k for k, f in by_case.items() if f.status in ("missing", "weak") and fail_on != "never"
-                         and severity_rank(f.severity) >= severity_rank(fail_on)}
+    expected_failures = {
+        k
+        for k, f in by_case.items()
+        if f.status in ("missing", "weak")
+        and fail_on != "never"
+        and severity_rank(f.severity) >= severity_rank(fail_on)
+    }
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == sorted(d.path for d in mixed_report.documents)
     failed, skipped, errored = set(), set(), set()
@@ -512,13 +569,24 @@ def _csv(report: Report) -> list[list[str]]:
 def test_csv_procurement_view(mixed_report: Report) -> None:
     rows = _csv(mixed_report)
     header, body = rows[0], rows[1:]
-    base = ["path", "status", "format", "pages", "coverage", "missing", "weak", "present", "waived",
-            "error_code", "error_message"]
+    base = [
+        "path",
+        "status",
+        "format",
+        "pages",
+        "coverage",
+        "missing",
+        "weak",
+        "present",
+        "waived",
+        "error_code",
+        "error_message",
+    ]
     assert header[:11] == base
     docs = sorted(mixed_report.documents, key=lambda d: d.path)
     assert [r[0] for r in body] == [d.path for d in docs]
     first_ok = next(d for d in docs if d.status == "ok")
-    assert header[11:11 + len(first_ok.provisions)] == [f.rule_id for f in first_ok.provisions]
+    assert header[11 : 11 + len(first_ok.provisions)] == [f.rule_id for f in first_ok.provisions]
     for d, row in zip(docs, body, strict=True):
         cells = dict(zip(header, row, strict=True))
         assert cells["status"] == d.status
@@ -538,9 +606,14 @@ def test_formula_injection_guard(value: str) -> None:
 
 
 def test_csv_and_xlsx_neutralise_formulas(mixed_report: Report) -> None:
-    hostile = "=HYPERLINK(\"http://example.invalid\",\"click\")"
-    report = replace(mixed_report, documents=(*mixed_report.documents, DocumentResult(
-        hostile, None, "pdf", "error", ErrorInfo("CS-PDF-CORRUPT", "+cmd|' /C calc'!A0", None))))
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    report = replace(
+        mixed_report,
+        documents=(
+            *mixed_report.documents,
+            DocumentResult(hostile, None, "pdf", "error", ErrorInfo("CS-PDF-CORRUPT", "+cmd|' /C calc'!A0", None)),
+        ),
+    )
     row = next(r for r in _csv(report) if "HYPERLINK" in r[0])
     assert row[0] == "'" + hostile and row[10] == "'+cmd|' /C calc'!A0"
     wb = openpyxl.load_workbook(io.BytesIO(as_bytes(render("xlsx", report))))

@@ -124,11 +124,33 @@ def hostile_numbers(rng: random.Random, data: bytes, other: bytes) -> tuple[byte
 
 BYTE_MUTATIONS: tuple[Mutation, ...] = (bit_flips, truncate, splice, duplicate_chunk, remove_chunk, hostile_numbers)
 
-XML_MEMBER_WEIGHTS = (("word/document.xml", 6), ("word/numbering.xml", 2), ("word/styles.xml", 2),
-                      ("word/_rels/document.xml.rels", 1), ("_rels/.rels", 1), ("[Content_Types].xml", 1),
-                      ("word/comments.xml", 1), ("word/header1.xml", 1), ("word/footer1.xml", 1))
-ATTRIBUTE_VALUES = ("", "-1", "99999", "2147483648", "x", "1.5", "%1", "%9.%0", "bullet", "none", "heading 9",
-                    "\u202e", "0", "10")
+XML_MEMBER_WEIGHTS = (
+    ("word/document.xml", 6),
+    ("word/numbering.xml", 2),
+    ("word/styles.xml", 2),
+    ("word/_rels/document.xml.rels", 1),
+    ("_rels/.rels", 1),
+    ("[Content_Types].xml", 1),
+    ("word/comments.xml", 1),
+    ("word/header1.xml", 1),
+    ("word/footer1.xml", 1),
+)
+ATTRIBUTE_VALUES = (
+    "",
+    "-1",
+    "99999",
+    "2147483648",
+    "x",
+    "1.5",
+    "%1",
+    "%9.%0",
+    "bullet",
+    "none",
+    "heading 9",
+    "\u202e",
+    "0",
+    "10",
+)
 
 
 def attribute_values(rng: random.Random, xml: bytes) -> tuple[bytes, str]:
@@ -198,7 +220,7 @@ def check_document(doc: Document) -> None:
     clauses = segment(doc)
     prev = 0
     for c in clauses:
-        assert doc.text[c.char_start:c.char_end] == c.text
+        assert doc.text[c.char_start : c.char_end] == c.text
         assert prev <= c.char_start <= c.char_end
         assert c.page_start <= c.page_end
         prev = c.char_end
@@ -247,9 +269,11 @@ def test_fuzz_ingest(tmp_path: Path) -> None:
     assert len(seeds) >= 4
     out_dir = Path(os.environ.get("CLAUSESCAN_FUZZ_OUT", tmp_path / "fuzz-crashes"))
     outcome = fuzz(seeds, FUZZ_CASES, FUZZ_SEED, out_dir)
-    summary = (f"{outcome.cases} cases from {len(seeds)} seeds: {outcome.documents} documents, "
-               f"input errors {dict(sorted(outcome.input_errors.items()))}, {len(outcome.slow)} slow "
-               f"(>{SLOW:g}s), {len(outcome.timeouts)} timeouts, {len(outcome.crashes)} crashes")
+    summary = (
+        f"{outcome.cases} cases from {len(seeds)} seeds: {outcome.documents} documents, "
+        f"input errors {dict(sorted(outcome.input_errors.items()))}, {len(outcome.slow)} slow "
+        f"(>{SLOW:g}s), {len(outcome.timeouts)} timeouts, {len(outcome.crashes)} crashes"
+    )
     print(summary)
     for line in outcome.slow:
         print("slow:", line)
@@ -278,14 +302,18 @@ def _docx(document: str, numbering: str | None = None, styles: str | None = None
     return buf.getvalue()
 
 
-NUMBERED_PARA = ('<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="1"/></w:numPr></w:pPr>'
-                 "<w:r><w:t>The Customer may terminate on notice.</w:t></w:r></w:p>")
+NUMBERED_PARA = (
+    '<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+    "<w:r><w:t>The Customer may terminate on notice.</w:t></w:r></w:p>"
+)
 
 
 def _numbering(start: str = "1", fmt: str = "decimal", ilvl: str = "0", text: str = "%1.") -> str:
-    return (f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
-            f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
-            '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
+    return (
+        f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
+        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+    )
 
 
 def test_regression_docx_non_numeric_numbering_start_crash() -> None:
@@ -304,10 +332,14 @@ def test_regression_docx_list_level_out_of_range_crash() -> None:
 
 def test_regression_docx_non_numeric_ilvl_and_outline_crash() -> None:
     """ValueError: int() on w:ilvl="x" in a paragraph, w:outlineLvl="" in a style."""
-    styles = ('<w:style w:styleId="H"><w:name w:val="heading x"/><w:pPr><w:outlineLvl w:val=""/>'
-              '<w:numPr><w:ilvl w:val="one"/></w:numPr></w:pPr></w:style>')
-    body = ('<w:p><w:pPr><w:pStyle w:val="H"/><w:outlineLvl w:val="1.0"/></w:pPr><w:r><w:t>Term</w:t></w:r></w:p>'
-            + NUMBERED_PARA.format(ilvl="x"))
+    styles = (
+        '<w:style w:styleId="H"><w:name w:val="heading x"/><w:pPr><w:outlineLvl w:val=""/>'
+        '<w:numPr><w:ilvl w:val="one"/></w:numPr></w:pPr></w:style>'
+    )
+    body = (
+        '<w:p><w:pPr><w:pStyle w:val="H"/><w:outlineLvl w:val="1.0"/></w:pPr><w:r><w:t>Term</w:t></w:r></w:p>'
+        + NUMBERED_PARA.format(ilvl="x")
+    )
     doc = ingest_bytes(_docx(body, _numbering(), styles), "n.docx")
     assert "Term" in doc.text
 
@@ -315,8 +347,9 @@ def test_regression_docx_non_numeric_ilvl_and_outline_crash() -> None:
 def test_regression_docx_huge_list_start_blows_up_label() -> None:
     """w:start="999999999" in lowerLetter built a 38-million-character label ("zzzz...")."""
     started = time.monotonic()
-    doc = ingest_bytes(_docx(NUMBERED_PARA.format(ilvl="0"), _numbering(start="999999999", fmt="lowerLetter")),
-                       "n.docx")
+    doc = ingest_bytes(
+        _docx(NUMBERED_PARA.format(ilvl="0"), _numbering(start="999999999", fmt="lowerLetter")), "n.docx"
+    )
     assert time.monotonic() - started < 2
     assert len(doc.text) < 200
     roman = ingest_bytes(_docx(NUMBERED_PARA.format(ilvl="0"), _numbering(start="30000", fmt="upperRoman")), "n.docx")
@@ -345,7 +378,7 @@ def test_regression_docx_corrupt_deflate_stream_crash() -> None:
         zf.writestr("word/document.xml", "<w:document>" + "<w:p/>" * 500 + "</w:document>")
     data = bytearray(buf.getvalue())
     start = 30 + len("word/document.xml")  # first byte of the compressed data
-    data[start:start + 8] = b"\xff" * 8
+    data[start : start + 8] = b"\xff" * 8
     with pytest.raises(InputError) as info:
         ingest_bytes(bytes(data), "deflate.docx")
     assert info.value.code == "CS-DOCX-CORRUPT"
@@ -355,8 +388,10 @@ def test_regression_docx_utf16_part_bypasses_dtd_check() -> None:
     """A UTF-16 document.xml hid its <!DOCTYPE> from the byte search: the XXE part was parsed
     (entities unresolved) and billion laughs reached libxml2's amplification guard (CS-DOCX-CORRUPT)."""
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    xml = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           f"<w:document {w}><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>")
+    xml = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        f"<w:document {w}><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/document.xml", xml.encode("utf-16"))
@@ -377,9 +412,12 @@ def test_regression_xlsx_named_docx_reported_as_corrupt() -> None:
     """An .xlsx renamed .docx was read as a Word body-less document (CS-DOCX-CORRUPT)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                    'relationships"><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/'
-                    '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
         zf.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(InputError) as info:
         ingest_bytes(buf.getvalue(), "sheet.docx")
@@ -396,7 +434,7 @@ def test_regression_text_mentioning_pdf_header_read_as_pdf() -> None:
 
 
 def test_regression_text_form_feed_page_after_block() -> None:
-    """"1. Term\\f" gave its block page 2 while it starts on page 1 (page_start > page_end)."""
+    """ "1. Term\\f" gave its block page 2 while it starts on page 1 (page_start > page_end)."""
     doc = ingest_bytes(b"1. Term\x0c\n2. Notice\n", "x.txt")
     clauses = segment(doc)
     assert clauses[0].page_start == clauses[0].page_end == 1
@@ -418,8 +456,10 @@ def test_regression_control_characters_kept_in_text() -> None:
 
 def test_regression_pdf_with_no_pages_reported_as_scanned() -> None:
     """A PDF with an empty page tree said "no text layer on any of 1 pages (scanned?)"."""
-    pdf = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-           b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    pdf = (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
     with pytest.raises(InputError) as info:
         ingest_bytes(pdf, "empty.pdf")
     assert info.value.code == "CS-TEXT-EMPTY"

@@ -7,11 +7,10 @@ permissions, pipes) and the 2,000-page PDF are made here in temporary directorie
 
 from __future__ import annotations
 
-import re
-
 import importlib.util
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -113,8 +112,16 @@ def test_corpus_is_reproducible(tmp_path: Path) -> None:
 def test_every_expected_code_has_a_hint() -> None:
     codes = {e["expect"] for e in EXPECTED.values() if e["expect"] != "ok"}
     codes |= {w for e in EXPECTED.values() for w in e.get("warnings", [])}
-    codes |= {"CS-PDF-BAD-PASSWORD", "CS-PDF-TOO-MANY-PAGES", "CS-IO-TOO-LARGE", "CS-IO-NOT-FOUND",
-              "CS-IO-IS-DIRECTORY", "CS-IO-SYMLINK-LOOP", "CS-IO-UNREADABLE", "CS-OCR-UNAVAILABLE"}
+    codes |= {
+        "CS-PDF-BAD-PASSWORD",
+        "CS-PDF-TOO-MANY-PAGES",
+        "CS-IO-TOO-LARGE",
+        "CS-IO-NOT-FOUND",
+        "CS-IO-IS-DIRECTORY",
+        "CS-IO-SYMLINK-LOOP",
+        "CS-IO-UNREADABLE",
+        "CS-OCR-UNAVAILABLE",
+    }
     assert not sorted(c for c in codes if not HINTS.get(c))
 
 
@@ -143,7 +150,7 @@ def test_ingest_ok(name: str) -> None:
     clauses = segment(doc)
     assert clauses
     for c in clauses:
-        assert doc.text[c.char_start:c.char_end] == c.text
+        assert doc.text[c.char_start : c.char_end] == c.text
 
 
 @pytest.fixture(scope="module")

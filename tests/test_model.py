@@ -31,9 +31,11 @@ def test_shipped_model_loads_without_pickle() -> None:
 
 def test_model_separates_obvious_clauses() -> None:
     clf = load_classifier()
-    texts = ["The Supplier shall provide Termination Assistance Services to the Customer and any Replacement "
-             "Supplier for up to twelve months after termination.",
-             "This Agreement shall be governed by the laws of the State of New York."]
+    texts = [
+        "The Supplier shall provide Termination Assistance Services to the Customer and any Replacement "
+        "Supplier for up to twelve months after termination.",
+        "This Agreement shall be governed by the laws of the State of New York.",
+    ]
     labels = [{lab.label for lab in row} for row in clf.predict(texts)]
     assert "termination_assistance" in labels[0]
     assert not labels[1] & {"termination_assistance", "data_return", "exit_plan"}
@@ -46,8 +48,11 @@ def _toy_docs() -> list[LabelledDoc]:
         inputs, ys = [], []
         for k in range(30):
             pos = (i + k) % 3 == 0
-            inputs.append("the supplier shall provide termination assistance on exit" if pos else
-                          f"payment terms clause {rng.integers(1000)} governed by law")
+            inputs.append(
+                "the supplier shall provide termination assistance on exit"
+                if pos
+                else f"payment terms clause {rng.integers(1000)} governed by law"
+            )
             y = np.zeros(len(LABELS), dtype=np.int8)
             y[LABELS.index("termination_assistance")] = int(pos)
             ys.append(y)
@@ -65,10 +70,11 @@ def test_training_is_deterministic_for_a_seed() -> None:
 
 
 def test_split_is_by_contract_group() -> None:
-    docs = _toy_docs() + [LabelledDoc("cuad/x_Part1", cuad_group("X_Part1"), "cuad:Service", [], [],
-                                      np.zeros((0, len(LABELS)), dtype=np.int8), False),
-                          LabelledDoc("cuad/x_Part2", cuad_group("X_Part2"), "cuad:Service", [], [],
-                                      np.zeros((0, len(LABELS)), dtype=np.int8), False)]
+    empty = np.zeros((0, len(LABELS)), dtype=np.int8)
+    parts = [
+        LabelledDoc(f"cuad/x_Part{i}", cuad_group(f"X_Part{i}"), "cuad:Service", [], [], empty, False) for i in (1, 2)
+    ]
+    docs = [*_toy_docs(), *parts]
     train, test = split(docs, seed=3)
     assert {d.group for d in train}.isdisjoint({d.group for d in test})
     assert len(train) + len(test) == len(docs) and test

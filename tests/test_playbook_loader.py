@@ -32,8 +32,10 @@ def write(tmp_path: Path, text: str, name: str = "pb.yaml") -> Path:
 
 
 def minimal(rule: str = RULE, extra: str = "") -> str:
-    return ("schema: clausescan-playbook/1\nid: mine\nversion: '1'\ntitle: Mine\n"
-            "sources:\n  S1: {title: Source one}\n" + extra + "rules:" + rule)
+    return (
+        "schema: clausescan-playbook/1\nid: mine\nversion: '1'\ntitle: Mine\n"
+        "sources:\n  S1: {title: Source one}\n" + extra + "rules:" + rule
+    )
 
 
 def test_builtin_playbooks_load_and_cover_every_label() -> None:
@@ -74,11 +76,14 @@ def test_bad_severity_points_at_its_line(tmp_path: Path) -> None:
     assert "rules.0.severity" in exc.value.message
 
 
-@pytest.mark.parametrize(("mutation", "needle"), [
-    (("labels: [termination_assistance]", "labels: [exit_strategy]"), "unknown label"),
-    (("sources: [S1]", "sources: [S9]"), "undefined source"),
-    (("id: EXIT901", "id: exit-1"), "does not match"),
-])
+@pytest.mark.parametrize(
+    ("mutation", "needle"),
+    [
+        (("labels: [termination_assistance]", "labels: [exit_strategy]"), "unknown label"),
+        (("sources: [S1]", "sources: [S9]"), "undefined source"),
+        (("id: EXIT901", "id: exit-1"), "does not match"),
+    ],
+)
 def test_semantic_errors(tmp_path: Path, mutation: tuple[str, str], needle: str) -> None:
     p = write(tmp_path, minimal(RULE.replace(*mutation)))
     with pytest.raises(UsageError) as exc:
@@ -105,8 +110,11 @@ def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
 
 
 def test_extends_overrides_thresholds_and_replaces_rules(tmp_path: Path) -> None:
-    p = write(tmp_path, "schema: clausescan-playbook/1\nid: strict\nextends: backsourcing\n"
-                        "thresholds: {min_transition_days: 365}\ndisable: [RISK004]\n")
+    p = write(
+        tmp_path,
+        "schema: clausescan-playbook/1\nid: strict\nextends: backsourcing\n"
+        "thresholds: {min_transition_days: 365}\ndisable: [RISK004]\n",
+    )
     pb = load_playbook(str(p))
     base = load_playbook("backsourcing")
     assert pb.id == "strict" and pb.thresholds["min_transition_days"] == 365

@@ -20,17 +20,70 @@ from clausescan.nlp import attributes
 from clausescan.segment import segment
 
 # CLAUSESCAN_PROPERTY_EXAMPLES raises the bound for a longer local run.
-SETTINGS = settings(max_examples=int(os.environ.get("CLAUSESCAN_PROPERTY_EXAMPLES", "150")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CLAUSESCAN_PROPERTY_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Pieces that look like contract structure, plus the characters that break naive parsers.
 TOKENS = [
-    "1.", "1.1", "1.1.1 ", "2)", "(a)", "(b) ", "(i)", "(ii)", "(A)", "(iv)", "a.", "i.", "ARTICLE IV",
-    "Article 12.", "Section 3.2", "SCHEDULE 1", "Clause 7 -", "Annex A", '"Services" means', "\u201cTerm\u201d means",
-    "TERMINATION", "Termination for Convenience.", "The Customer may terminate on 90 days' notice.", "#", "## ",
-    "**1. Term**", "<span>", "</span>", "\n", "\r\n", "\r", "\n\n", "\f", "\t", "    ", "\x00", "\x1b[2J", "\x0b",
-    "\u2028", "\u00ad", "-\n", "\ufeff", "\u200b", "'", '"', "\u2019", "...", ";", ":", " and", " or", "Page 3 of 9",
-    "thirty (30) days", "12 months", "99.9%", "\u00a3 1,000,000",
+    "1.",
+    "1.1",
+    "1.1.1 ",
+    "2)",
+    "(a)",
+    "(b) ",
+    "(i)",
+    "(ii)",
+    "(A)",
+    "(iv)",
+    "a.",
+    "i.",
+    "ARTICLE IV",
+    "Article 12.",
+    "Section 3.2",
+    "SCHEDULE 1",
+    "Clause 7 -",
+    "Annex A",
+    '"Services" means',
+    "\u201cTerm\u201d means",
+    "TERMINATION",
+    "Termination for Convenience.",
+    "The Customer may terminate on 90 days' notice.",
+    "#",
+    "## ",
+    "**1. Term**",
+    "<span>",
+    "</span>",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    "\f",
+    "\t",
+    "    ",
+    "\x00",
+    "\x1b[2J",
+    "\x0b",
+    "\u2028",
+    "\u00ad",
+    "-\n",
+    "\ufeff",
+    "\u200b",
+    "'",
+    '"',
+    "\u2019",
+    "...",
+    ";",
+    ":",
+    " and",
+    " or",
+    "Page 3 of 9",
+    "thirty (30) days",
+    "12 months",
+    "99.9%",
+    "\u00a3 1,000,000",
 ]
 text_pieces = st.one_of(
     st.sampled_from(TOKENS),
@@ -51,7 +104,7 @@ def check_document(doc: Document) -> None:
     ids: set[str] = set()
     prev_end = 0
     for c in clauses:
-        assert text[c.char_start:c.char_end] == c.text
+        assert text[c.char_start : c.char_end] == c.text
         assert prev_end <= c.char_start <= c.char_end <= len(text)  # in order, never overlapping
         assert 1 <= c.page_start <= c.page_end <= doc.pages
         assert c.parent is None or c.parent in ids  # a parent is an earlier clause
@@ -104,12 +157,31 @@ def test_text_offsets_match_the_normalised_file(text: str) -> None:
 # cleanup.join_hyphenated
 
 line_text = st.one_of(
-    st.sampled_from(["manage-", "ment is", "non-", "exclusive,", "third-", "party", "--", "- item", "word\u00ad",
-                     "ation.", "(a) the", "1.1 Term", "re-", "enter", "  ", ""]),
+    st.sampled_from(
+        [
+            "manage-",
+            "ment is",
+            "non-",
+            "exclusive,",
+            "third-",
+            "party",
+            "--",
+            "- item",
+            "word\u00ad",
+            "ation.",
+            "(a) the",
+            "1.1 Term",
+            "re-",
+            "enter",
+            "  ",
+            "",
+        ]
+    ),
     st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC -,.;:()\u00ad", max_size=25),
 )
 paged_lines = st.lists(st.tuples(st.integers(1, 5), line_text), max_size=30).map(
-    lambda xs: sorted(xs, key=lambda x: x[0]))
+    lambda xs: sorted(xs, key=lambda x: x[0])
+)
 
 
 def _letters(lines: list[tuple[int, str]]) -> str:
@@ -133,8 +205,28 @@ def test_join_hyphenated_keeps_every_character(lines: list[tuple[int, str]]) -> 
 # --------------------------------------------------------------------------------------------
 # Lost ligatures
 
-words = st.sampled_from(["notice", "notce", "information", "informaton", "staff", "staf", "patent", "patient",
-                         "the", "of", "Specifed", "SPECIFIED", "written", "writen", "office", "ofce", "x", "ti"])
+words = st.sampled_from(
+    [
+        "notice",
+        "notce",
+        "information",
+        "informaton",
+        "staff",
+        "staf",
+        "patent",
+        "patient",
+        "the",
+        "of",
+        "Specifed",
+        "SPECIFIED",
+        "written",
+        "writen",
+        "office",
+        "ofce",
+        "x",
+        "ti",
+    ]
+)
 
 
 @SETTINGS
@@ -157,13 +249,38 @@ def test_ligature_repair_only_touches_reported_words(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 # nlp.attributes
 
-attr_text = st.lists(st.one_of(
-    st.sampled_from(["thirty (30) days", "twelve (12) months'", "1 year", "ninety days' written notice",
-                     "terminate", "transition", "exit", "cure", "99.9%", "5 per cent", "service credit",
-                     "availability", "$1,000,000", "\u00a3 5m", "EUR 3.5 million", "the Supplier shall",
-                     "the Customer must", "either party", "(0) days", "9999 years", "-5 days", "0%"]),
-    st.text(max_size=20),
-), max_size=30).map(" ".join)
+attr_text = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "thirty (30) days",
+                "twelve (12) months'",
+                "1 year",
+                "ninety days' written notice",
+                "terminate",
+                "transition",
+                "exit",
+                "cure",
+                "99.9%",
+                "5 per cent",
+                "service credit",
+                "availability",
+                "$1,000,000",
+                "\u00a3 5m",
+                "EUR 3.5 million",
+                "the Supplier shall",
+                "the Customer must",
+                "either party",
+                "(0) days",
+                "9999 years",
+                "-5 days",
+                "0%",
+            ]
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=30,
+).map(" ".join)
 
 
 @SETTINGS
@@ -179,7 +296,13 @@ def test_attribute_extractors_never_raise(text: str) -> None:
         assert pct is None or pct >= 0
     assert attributes.amount(text) is None or isinstance(attributes.amount(text), str)
     assert attributes.party(text) in (None, "supplier", "customer", "both")
-    labels = {"termination_for_convenience", "termination_for_cause", "termination_assistance", "service_levels",
-              "service_credits", "liability_cap"}
+    labels = {
+        "termination_for_convenience",
+        "termination_for_cause",
+        "termination_assistance",
+        "service_levels",
+        "service_credits",
+        "liability_cap",
+    }
     attrs = attributes.extract(text, labels)
     assert all(v is not None for v in attrs.values())

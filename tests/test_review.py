@@ -49,8 +49,13 @@ DELIBERATE = {
 }
 # provision -> acceptable verdicts: the deletion clause is gone, but whether the classifier still
 # finds (weaker) deletion wording elsewhere decides between "removed" and "weakened"
-EXPECTED_PROVISIONS = {"EXIT002": ("weakened",), "TERM001": ("weakened",), "DATA002": ("removed", "weakened"),
-                       "SLA002": ("strengthened",), "RISK003": ("weakened",)}
+EXPECTED_PROVISIONS = {
+    "EXIT002": ("weakened",),
+    "TERM001": ("weakened",),
+    "DATA002": ("removed", "weakened"),
+    "SLA002": ("strengthened",),
+    "RISK003": ("weakened",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +131,10 @@ def test_number_and_period_words() -> None:
 
 def test_fill_template_capitalises_and_keeps_unknown_braces() -> None:
     template = "{supplier} shall notify {customer}. {customer}'s right {other} on {notice_period} written notice."
-    text = fill_template(template, {"customer": "the Client", "supplier": "Provider"},
-                         {"transition_days": 360, "notice_days": 60})
-    assert text == ("Provider shall notify the Client. The Client's right {other} on sixty (60) days' "
-                    "written notice.")
+    text = fill_template(
+        template, {"customer": "the Client", "supplier": "Provider"}, {"transition_days": 360, "notice_days": 60}
+    )
+    assert text == ("Provider shall notify the Client. The Client's right {other} on sixty (60) days' written notice.")
 
 
 def test_defined_terms_follow_the_contract(scans: dict[str, DocumentResult]) -> None:
@@ -149,8 +154,9 @@ def test_fill_language_uses_parties_and_periods(scans: dict[str, DocumentResult]
     # the contract's own period wins when it is longer than min_transition_days ...
     clause = replace(managed.clauses[0], labels=(Label("transition_period", 0.9),), attributes={"transition_days": 540})
     longer = replace(managed, clauses=(clause,))
-    assert "Termination Assistance Period of eighteen (18) months" in fill_language(rule, longer, None,
-                                                                                   playbook.thresholds)
+    assert "Termination Assistance Period of eighteen (18) months" in fill_language(
+        rule, longer, None, playbook.thresholds
+    )
     # ... and the floor (min_transition_days = 180 days) applies when it is shorter
     shorter = replace(managed, clauses=(replace(clause, attributes={"transition_days": 90}),))
     default = fill_language(rule, shorter, None, playbook.thresholds)
@@ -159,8 +165,9 @@ def test_fill_language_uses_parties_and_periods(scans: dict[str, DocumentResult]
     assert default.startswith("The Supplier shall") and "by giving the Supplier thirty (30)" in default
 
 
-def test_with_filled_language_is_deterministic_and_idempotent(scans: dict[str, DocumentResult],
-                                                               playbook: Playbook) -> None:
+def test_with_filled_language_is_deterministic_and_idempotent(
+    scans: dict[str, DocumentResult], playbook: Playbook
+) -> None:
     result = scans[V1.name]
     once = with_filled_language(result, playbook)
     assert once == with_filled_language(result, playbook)
@@ -177,8 +184,9 @@ def test_with_filled_language_is_deterministic_and_idempotent(scans: dict[str, D
 
 
 @pytest.fixture(scope="module")
-def annotated(tmp_path_factory: pytest.TempPathFactory, scans: dict[str, DocumentResult],
-              playbook: Playbook) -> dict[str, tuple[Path, Any]]:
+def annotated(
+    tmp_path_factory: pytest.TempPathFactory, scans: dict[str, DocumentResult], playbook: Playbook
+) -> dict[str, tuple[Path, Any]]:
     out = tmp_path_factory.mktemp("annotated")
     done = {}
     for src in (MANAGED, V1, V2):
@@ -200,8 +208,9 @@ def test_every_clause_maps_to_a_paragraph(src: Path, scans: dict[str, DocumentRe
 
 
 @pytest.mark.parametrize("src", [MANAGED, V1], ids=["managed", "acme-v1"])
-def test_annotated_docx_has_comments_on_the_evidence(src: Path, annotated: dict[str, tuple[Path, Any]],
-                                                     scans: dict[str, DocumentResult]) -> None:
+def test_annotated_docx_has_comments_on_the_evidence(
+    src: Path, annotated: dict[str, tuple[Path, Any]], scans: dict[str, DocumentResult]
+) -> None:
     dst, summary = annotated[src.name]
     result = scans[src.name]
     assert summary.mode == "comments" and summary.matched == summary.evidence_clauses > 0
@@ -218,21 +227,28 @@ def test_annotated_docx_has_comments_on_the_evidence(src: Path, annotated: dict[
             continue
         for e in f.evidence:
             first = _norm(_strip_number(by_id[e.clause_id].text.split("\n", 1)[0].split(" | ", 1)[0]))[:60]
-            hits = [cid for cid, text in ours.items() if f.rule_id in text
-                    and (first in _norm(anchors[cid]) or _norm(anchors[cid]) in first)]
+            hits = [
+                cid
+                for cid, text in ours.items()
+                if f.rule_id in text and (first in _norm(anchors[cid]) or _norm(anchors[cid]) in first)
+            ]
             assert hits, (f.rule_id, e.number)
 
 
 def _comment_on(path: Path, starts: str) -> str:
     comments, anchors = _comments(path), _anchors(path)
-    texts = [comments[cid][1] for cid, para in anchors.items()
-             if _norm(para).startswith(_norm(starts)) and comments[cid][0] == "clausescan"]
+    texts = [
+        comments[cid][1]
+        for cid, para in anchors.items()
+        if _norm(para).startswith(_norm(starts)) and comments[cid][0] == "clausescan"
+    ]
     assert texts, f"no clausescan comment on the paragraph starting {starts!r}"
     return "\n".join(texts)
 
 
-def test_comments_sit_on_the_right_paragraphs(annotated: dict[str, tuple[Path, Any]],
-                                             scans: dict[str, DocumentResult]) -> None:
+def test_comments_sit_on_the_right_paragraphs(
+    annotated: dict[str, tuple[Path, Any]], scans: dict[str, DocumentResult]
+) -> None:
     managed = annotated[MANAGED.name][0]
     assert "DATA001" in _comment_on(managed, "Section 8.3 Return of Customer Data")
     assert "EXIT001" in _comment_on(managed, "Section 14.1 Disengagement Services")
@@ -248,8 +264,9 @@ def test_comments_sit_on_the_right_paragraphs(annotated: dict[str, tuple[Path, A
 
 
 @pytest.mark.parametrize("src", [MANAGED, V1, V2], ids=["managed", "acme-v1", "acme-v2"])
-def test_first_comment_lists_missing_provisions(src: Path, annotated: dict[str, tuple[Path, Any]],
-                                                scans: dict[str, DocumentResult]) -> None:
+def test_first_comment_lists_missing_provisions(
+    src: Path, annotated: dict[str, tuple[Path, Any]], scans: dict[str, DocumentResult]
+) -> None:
     dst, _ = annotated[src.name]
     comments, anchors = _comments(dst), _anchors(dst)
     first_id = min(cid for cid, (author, _) in comments.items() if author == "clausescan")
@@ -263,11 +280,14 @@ def test_first_comment_lists_missing_provisions(src: Path, annotated: dict[str, 
         assert "Missing provisions: none" in text
 
 
-def test_summary_comment_gives_position_and_language_for_missing(tmp_path: Path, scans: dict[str, DocumentResult],
-                                                                 playbook: Playbook) -> None:
+def test_summary_comment_gives_position_and_language_for_missing(
+    tmp_path: Path, scans: dict[str, DocumentResult], playbook: Playbook
+) -> None:
     result = scans[V1.name]  # make DATA002 missing whatever the classifier says
-    provisions = tuple(replace(f, status="missing", evidence=(), reasons=()) if f.rule_id == "DATA002" else f
-                       for f in result.provisions)
+    provisions = tuple(
+        replace(f, status="missing", evidence=(), reasons=()) if f.rule_id == "DATA002" else f
+        for f in result.provisions
+    )
     dst = tmp_path / "v1-missing.docx"
     summary = annotate_docx(V1, dst, replace(result, provisions=provisions), playbook)
     comments = _comments(dst)
@@ -276,8 +296,11 @@ def test_summary_comment_gives_position_and_language_for_missing(tmp_path: Path,
     assert "[MEDIUM] DATA002 Certified deletion of Customer Data after return" in first
     assert "Recommended position: Ask for secure deletion" in first
     assert "Suggested language: Within thirty (30) days after the Customer confirms" in first
-    assert "DATA002" not in "".join(text for cid, (a, text) in comments.items() if a == "clausescan"
-                                    and cid != min(c for c, (x, _) in comments.items() if x == "clausescan"))
+    assert "DATA002" not in "".join(
+        text
+        for cid, (a, text) in comments.items()
+        if a == "clausescan" and cid != min(c for c, (x, _) in comments.items() if x == "clausescan")
+    )
 
 
 @pytest.mark.parametrize("src", [MANAGED, V1], ids=["managed", "acme-v1"])
@@ -295,7 +318,7 @@ def test_existing_word_comment_survives(annotated: dict[str, tuple[Path, Any]]) 
     assert [a for a, _ in original.values()] == ["Jordan Alvarez"]
     dst, _ = annotated[MANAGED.name]
     comments, anchors = _comments(dst), _anchors(dst)
-    (cid, (author, text)), = original.items()
+    ((cid, (author, text)),) = original.items()
     assert comments[cid] == (author, text)
     assert anchors[cid] == _anchors(MANAGED)[cid]
 
@@ -305,9 +328,22 @@ def test_annotated_docx_converts_with_libreoffice(annotated: dict[str, tuple[Pat
     if office is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     dst, _ = annotated[MANAGED.name]
-    proc = subprocess.run([office, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(dst)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            office,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(dst),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     pdf = tmp_path / (dst.stem + ".pdf")
     assert proc.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, proc.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -400,10 +436,14 @@ def test_compare_output_is_deterministic(scans: dict[str, DocumentResult], playb
 
 
 def test_period_delta_text_uses_the_contracts_unit() -> None:
-    assert period_delta_text("transition period", 360, 180, "twelve (12) months", "six (6) months") == \
-        "transition period 12 → 6 months"
-    assert period_delta_text("notice period", 90, 180, "ninety (90) days'", "one hundred and eighty (180) days'") == \
-        "notice period 90 → 180 days"
+    assert (
+        period_delta_text("transition period", 360, 180, "twelve (12) months", "six (6) months")
+        == "transition period 12 → 6 months"
+    )
+    assert (
+        period_delta_text("notice period", 90, 180, "ninety (90) days'", "one hundred and eighty (180) days'")
+        == "notice period 90 → 180 days"
+    )
     assert period_delta_text("cure period", 30, 45, "", "") == "cure period 30 → 45 days"
 
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -25,20 +25,20 @@ from clausescan.segment import segment
 # (playbook, rule, status, index) -> why the shipped classifier gets it wrong
 MODEL_MISSES: dict[tuple[str, str, str, int], str] = {
     ("backsourcing", "EXIT002", "weak", 0): "an unquantified 'reasonable transition period' is not labelled "
-                                            "transition_period (6 training positives)",
+    "transition_period (6 training positives)",
     ("backsourcing", "GOV002", "present", 0): "governance score 0.24 < threshold 0.25 for a steering committee "
-                                              "overseeing the exit",
+    "overseeing the exit",
     ("backsourcing", "XFER001", "weak", 0): "knowledge_transfer score 0.62 < threshold 0.65",
     ("backsourcing", "XFER001", "weak", 1): "documentation hand-over not recognised as knowledge_transfer",
     ("backsourcing", "XFER003", "weak", 0): "equipment purchase on exit: asset_transfer recall is poor (UK-heavy "
-                                            "training positives)",
+    "training positives)",
     ("backsourcing", "XFER003", "weak", 1): "hardware title transfer: asset_transfer recall is poor",
     ("dora", "DORA017", "present", 0): "business_continuity score 0.24 < threshold 0.25 for 'business "
-                                       "contingency plans'",
+    "contingency plans'",
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _playbook(name: str) -> Playbook:
     return load_playbook(name, options={"critical_function": True})
 

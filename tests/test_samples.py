@@ -11,8 +11,14 @@ def doc(report: Report, name: str) -> DocumentResult:
 
 def test_every_sample_is_read(sample_report: Report) -> None:
     names = {d.path.rsplit("/", 1)[-1] for d in sample_report.documents}
-    assert {"strong-it-outsourcing.pdf", "strong-managed-services.docx", "weak-hosting-services.txt",
-            "weak-support-agreement.pdf", "bare-saas-subscription.docx", "bare-consulting-terms.md"} <= names
+    assert {
+        "strong-it-outsourcing.pdf",
+        "strong-managed-services.docx",
+        "weak-hosting-services.txt",
+        "weak-support-agreement.pdf",
+        "bare-saas-subscription.docx",
+        "bare-consulting-terms.md",
+    } <= names
     assert all(d.status == "ok" for d in sample_report.documents)
 
 
@@ -38,8 +44,10 @@ def test_weak_contracts_show_weak_findings_with_reasons(sample_report: Report) -
         weak = [f for f in d.provisions if f.status == "weak"]
         assert len(weak) >= 3, name
         assert all(f.reasons and f.evidence for f in weak)
-    cov = {n: doc(sample_report, n).coverage for n in ("strong-it-outsourcing.pdf", "weak-support-agreement.pdf",
-                                                       "bare-saas-subscription.docx")}
+    cov = {
+        n: doc(sample_report, n).coverage
+        for n in ("strong-it-outsourcing.pdf", "weak-support-agreement.pdf", "bare-saas-subscription.docx")
+    }
     assert cov["strong-it-outsourcing.pdf"] > cov["weak-support-agreement.pdf"] > cov["bare-saas-subscription.docx"]
 
 

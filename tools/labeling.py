@@ -42,11 +42,24 @@ def dump(source: str, work: Path = WORK) -> Path:
         raise SystemExit(f"{out} exists; delete it first to re-dump")
     with out.open("w", encoding="utf-8") as fh:
         for c in segment(doc):
-            fh.write(json.dumps({
-                "source": source, "sha256": doc.sha256, "extractor": doc.extractor, "clause_id": c.id,
-                "number": c.number, "heading": c.heading, "char_start": c.char_start, "char_end": c.char_end,
-                "text": c.text, "labels": None,
-            }, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "source": source,
+                        "sha256": doc.sha256,
+                        "extractor": doc.extractor,
+                        "clause_id": c.id,
+                        "number": c.number,
+                        "heading": c.heading,
+                        "char_start": c.char_start,
+                        "char_end": c.char_end,
+                        "text": c.text,
+                        "labels": None,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     return out
 
 

@@ -146,14 +146,19 @@ def _content_stream(lines: list[str], font_size: float = 10) -> bytes:
 
 def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
     lines = [
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-        "1 begincodespacerange", "<00> <FF>", "endcodespacerange",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<00> <FF>",
+        "endcodespacerange",
     ]
     items = sorted(mapping.items())
     for start in range(0, len(items), 100):
-        chunk = items[start:start + 100]
+        chunk = items[start : start + 100]
         lines.append(f"{len(chunk)} beginbfchar")
         lines += [f"<{code:02X}> <{ord(ch):04X}>" for code, ch in chunk]
         lines.append("endbfchar")
@@ -161,8 +166,15 @@ def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-def build_pdf(pages: list[list[str]], *, user_password: str | None = None, owner_password: str = "",
-              to_unicode: dict[int, str] | None = None, seed: str = "clausescan", page_extra: bytes = b"") -> bytes:
+def build_pdf(
+    pages: list[list[str]],
+    *,
+    user_password: str | None = None,
+    owner_password: str = "",
+    to_unicode: dict[int, str] | None = None,
+    seed: str = "clausescan",
+    page_extra: bytes = b"",
+) -> bytes:
     """A small, valid PDF: one Helvetica text page per entry of ``pages`` (no compression).
 
     ``user_password`` (may be "") encrypts every stream with RC4-40 (security handler revision
@@ -186,9 +198,13 @@ def build_pdf(pages: list[list[str]], *, user_password: str | None = None, owner
     for i, lines in enumerate(pages):
         page_num, content_num = first_page + 2 * i, first_page + 2 * i + 1
         objects[page_num] = (
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Resources << /Font << /F1 {font_num} 0 R >> >> /Contents {content_num} 0 R "
-        ).encode() + page_extra + b">>"
+            (
+                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                f"/Resources << /Font << /F1 {font_num} 0 R >> >> /Contents {content_num} 0 R "
+            ).encode()
+            + page_extra
+            + b">>"
+        )
         streams[content_num] = _content_stream(lines)
     file_id = hashlib.md5(seed.encode()).digest()
     key: bytes | None = None
@@ -223,7 +239,7 @@ def build_pdf(pages: list[list[str]], *, user_password: str | None = None, owner
 
 
 def paginate(lines: list[str], per_page: int = 50) -> list[list[str]]:
-    return [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    return [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,8 +289,12 @@ def _png(width: int, height: int, seed: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def no_text_layer_pdf() -> bytes:
@@ -311,12 +331,24 @@ def _cid_soup(line: str, shift: int) -> str:
 def lost_ligatures_pdf() -> bytes:
     """Bold headings keep their ligatures; in the body the font dropped the second letter."""
     damage = {
-        "notice": "notce", "termination": "terminaton", "information": "informaton",
-        "specified": "specifed", "staff": "staf", "written": "writen", "effect": "efect",
-        "obligations": "obligatons", "confidential": "confdental", "notify": "notfy",
+        "notice": "notce",
+        "termination": "terminaton",
+        "information": "informaton",
+        "specified": "specifed",
+        "staff": "staf",
+        "written": "writen",
+        "effect": "efect",
+        "obligations": "obligatons",
+        "confidential": "confdental",
+        "notify": "notfy",
     }
-    headings = ["Notice and Termination", "Information and Staff", "Written Obligations",
-                "Specified Effect", "Confidential Notify"]
+    headings = [
+        "Notice and Termination",
+        "Information and Staff",
+        "Written Obligations",
+        "Specified Effect",
+        "Confidential Notify",
+    ]
     body = [
         "1. The Customer may give notice of termination on ninety (90) days' written notice.",
         "2. The Supplier shall provide information about its staff and its obligations.",
@@ -330,7 +362,7 @@ def lost_ligatures_pdf() -> bytes:
         out = []
         for word in line.split(" "):
             core = word.rstrip(".,;:'()")
-            tail = word[len(core):]
+            tail = word[len(core) :]
             low = core.lower()
             if low in damage:
                 rep = damage[low]
@@ -421,48 +453,64 @@ def _paragraphs(lines: list[str], numbered: bool = False) -> str:
         if i == 0:
             ppr = '<w:pPr><w:pStyle w:val="Title"/></w:pPr>'
         elif numbered and line[:1].isdigit() and ". " in line[:4]:
-            ppr = ('<w:pPr><w:pStyle w:val="Heading1"/>'
-                   '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>')
+            ppr = (
+                '<w:pPr><w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+            )
             text = line.split(". ", 1)[1]
         out.append(f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{_xml_escape(text)}</w:t></w:r></w:p>')
     return "".join(out)
 
 
 def document_xml(lines: list[str], w: str = W_TRANSITIONAL, numbered: bool = False, doctype: str = "") -> str:
-    return (XML_DECL + doctype + f'<w:document xmlns:w="{w}"><w:body>' + _paragraphs(lines, numbered)
-            + "</w:body></w:document>")
+    return (
+        XML_DECL
+        + doctype
+        + f'<w:document xmlns:w="{w}"><w:body>'
+        + _paragraphs(lines, numbered)
+        + "</w:body></w:document>"
+    )
 
 
 def styles_xml(w: str) -> str:
-    return (XML_DECL + f'<w:styles xmlns:w="{w}">'
-            '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>'
-            '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
-            "</w:styles>")
+    return (
+        XML_DECL + f'<w:styles xmlns:w="{w}">'
+        '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style>'
+        "</w:styles>"
+    )
 
 
 def numbering_xml(w: str, start: str = "1", fmt: str = "decimal", ilvl: str = "0") -> str:
-    return (XML_DECL + f'<w:numbering xmlns:w="{w}">'
-            f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
-            f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
-            '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+    return (
+        XML_DECL + f'<w:numbering xmlns:w="{w}">'
+        f'<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/>'
+        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
+    )
 
 
 def content_types(main_type: str = CT_MAIN, extra: str = "") -> str:
-    return (XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>{extra}</Types>')
+    return (
+        XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>{extra}</Types>'
+    )
 
 
 def package_rels(target: str = "word/document.xml", rel_ns: str = REL_TRANSITIONAL) -> str:
-    return (XML_DECL + f'<Relationships xmlns="{PKG_RELS}">'
-            f'<Relationship Id="rId1" Type="{rel_ns}/officeDocument" Target="{target}"/></Relationships>')
+    return (
+        XML_DECL + f'<Relationships xmlns="{PKG_RELS}">'
+        f'<Relationship Id="rId1" Type="{rel_ns}/officeDocument" Target="{target}"/></Relationships>'
+    )
 
 
 def document_rels(rel_ns: str = REL_TRANSITIONAL, extra: str = "") -> str:
-    return (XML_DECL + f'<Relationships xmlns="{PKG_RELS}">'
-            f'<Relationship Id="rId1" Type="{rel_ns}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel_ns}/numbering" Target="numbering.xml"/>{extra}</Relationships>')
+    return (
+        XML_DECL + f'<Relationships xmlns="{PKG_RELS}">'
+        f'<Relationship Id="rId1" Type="{rel_ns}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel_ns}/numbering" Target="numbering.xml"/>{extra}</Relationships>'
+    )
 
 
 def zip_package(members: dict[str, bytes | str]) -> bytes:
@@ -475,10 +523,19 @@ def zip_package(members: dict[str, bytes | str]) -> bytes:
     return buf.getvalue()
 
 
-def make_docx(lines: list[str] | None = None, *, w: str = W_TRANSITIONAL, rel_ns: str = REL_TRANSITIONAL,
-              main_type: str = CT_MAIN, doctype: str = "", body_xml: str | bytes | None = None,
-              numbering: str | None = None, extra: dict[str, bytes | str] | None = None,
-              extra_types: str = "", extra_doc_rels: str = "") -> bytes:
+def make_docx(
+    lines: list[str] | None = None,
+    *,
+    w: str = W_TRANSITIONAL,
+    rel_ns: str = REL_TRANSITIONAL,
+    main_type: str = CT_MAIN,
+    doctype: str = "",
+    body_xml: str | bytes | None = None,
+    numbering: str | None = None,
+    extra: dict[str, bytes | str] | None = None,
+    extra_types: str = "",
+    extra_doc_rels: str = "",
+) -> bytes:
     lines = CONTRACT if lines is None else lines
     members: dict[str, bytes | str] = {
         "[Content_Types].xml": content_types(main_type, extra_types),
@@ -497,13 +554,15 @@ def strict_docx() -> bytes:
 
 
 def docm() -> bytes:
-    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"Attribute VB_Name = \"NewMacros\"\r\n" * 4
+    vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b'Attribute VB_Name = "NewMacros"\r\n' * 4
     return make_docx(
         main_type=CT_MACRO,
         extra={"word/vbaProject.bin": vba},
         extra_types='<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>',
-        extra_doc_rels=('<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/'
-                        'vbaProject" Target="vbaProject.bin"/>'),
+        extra_doc_rels=(
+            '<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/'
+            'vbaProject" Target="vbaProject.bin"/>'
+        ),
     )
 
 
@@ -562,7 +621,7 @@ def lying_zip_bomb_docx() -> bytes:
         pos = 0
         while (pos := data.find(sig, pos)) != -1:
             name_at = pos + (30 if sig == b"PK\x03\x04" else 46)
-            if data[name_at:name_at + len(name)] == name:
+            if data[name_at : name_at + len(name)] == name:
                 struct.pack_into("<I", data, pos + size_at, 4096)
             pos += 4
     return bytes(data)
@@ -571,33 +630,43 @@ def lying_zip_bomb_docx() -> bytes:
 def xlsx_renamed() -> bytes:
     ss = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-    return zip_package({
-        "[Content_Types].xml": content_types(sheet_type).replace("/word/document.xml", "/xl/workbook.xml"),
-        "_rels/.rels": package_rels("xl/workbook.xml"),
-        "xl/workbook.xml": (XML_DECL + f'<workbook xmlns="{ss}">'
-                            '<sheets><sheet name="Fees" sheetId="1"/></sheets></workbook>'),
-        "xl/worksheets/sheet1.xml": XML_DECL + f'<worksheet xmlns="{ss}"><sheetData/></worksheet>',
-    })
+    return zip_package(
+        {
+            "[Content_Types].xml": content_types(sheet_type).replace("/word/document.xml", "/xl/workbook.xml"),
+            "_rels/.rels": package_rels("xl/workbook.xml"),
+            "xl/workbook.xml": (
+                XML_DECL + f'<workbook xmlns="{ss}"><sheets><sheet name="Fees" sheetId="1"/></sheets></workbook>'
+            ),
+            "xl/worksheets/sheet1.xml": XML_DECL + f'<worksheet xmlns="{ss}"><sheetData/></worksheet>',
+        }
+    )
 
 
 def odt_renamed() -> bytes:
-    return zip_package({
-        "mimetype": "application/vnd.oasis.opendocument.text",
-        "content.xml": XML_DECL + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
-        'xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>',
-        "META-INF/manifest.xml": XML_DECL + "<manifest/>",
-    })
+    return zip_package(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.text",
+            "content.xml": XML_DECL + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+            'xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>',
+            "META-INF/manifest.xml": XML_DECL + "<manifest/>",
+        }
+    )
 
 
 def huge_numbering_docx() -> bytes:
     """List numbering that starts at 999,999,999 in lowerLetter format and a level index of 40."""
     w = W_TRANSITIONAL
     numbering = numbering_xml(w, start="999999999", fmt="lowerLetter").replace(
-        "</w:abstractNum>", '<w:lvl w:ilvl="40"><w:start w:val="x9"/><w:numFmt w:val="upperRoman"/>'
-        '<w:lvlText w:val="%41"/></w:lvl></w:abstractNum>')
+        "</w:abstractNum>",
+        '<w:lvl w:ilvl="40"><w:start w:val="x9"/><w:numFmt w:val="upperRoman"/>'
+        '<w:lvlText w:val="%41"/></w:lvl></w:abstractNum>',
+    )
     body = document_xml(CONTRACT, w, True).replace(
-        "<w:body>", '<w:body><w:p><w:pPr><w:numPr><w:ilvl w:val="40"/><w:numId w:val="1"/></w:numPr></w:pPr>'
-        '<w:r><w:t>A list item at a level Word does not have.</w:t></w:r></w:p>', 1)
+        "<w:body>",
+        '<w:body><w:p><w:pPr><w:numPr><w:ilvl w:val="40"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+        "<w:r><w:t>A list item at a level Word does not have.</w:t></w:r></w:p>",
+        1,
+    )
     return make_docx(body_xml=body, numbering=numbering)
 
 
@@ -615,8 +684,10 @@ def ole2(extra: bytes = b"") -> bytes:
 
 def encrypted_ooxml() -> bytes:
     """Word's password-protected .docx: an OLE2 container with EncryptionInfo/EncryptedPackage."""
-    names = b"".join(n.encode("utf-16-le").ljust(64, b"\x00") + bytes(64) for n in
-                     ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    names = b"".join(
+        n.encode("utf-16-le").ljust(64, b"\x00") + bytes(64)
+        for n in ("Root Entry", "EncryptionInfo", "EncryptedPackage")
+    )
     return ole2(names)
 
 
@@ -624,9 +695,13 @@ def encrypted_ooxml() -> bytes:
 # Text files
 
 CONTRACT_TEXT = "\n".join(CONTRACT) + "\n"
-SMART_TEXT = (CONTRACT_TEXT.replace('"Customer"', "\u201cCustomer\u201d")
-              .replace('"Supplier"', "\u201cSupplier\u201d").replace("days'", "days\u2019")
-              .replace("Northwind", "Northwind Caf\u00e9") + "Fees \u2013 \u00a3 1,200\n")
+SMART_TEXT = (
+    CONTRACT_TEXT.replace('"Customer"', "\u201cCustomer\u201d")
+    .replace('"Supplier"', "\u201cSupplier\u201d")
+    .replace("days'", "days\u2019")
+    .replace("Northwind", "Northwind Caf\u00e9")
+    + "Fees \u2013 \u00a3 1,200\n"
+)
 LATIN1_TEXT = CONTRACT_TEXT + "Caf\u00e9 M\u00fcller, \u00a3 100, \u00ab net \u00bb\n"
 
 
@@ -649,7 +724,7 @@ def control_chars_md() -> bytes:
 
 
 def one_huge_line() -> bytes:
-    return (" ".join(CONTRACT) + " ") .encode() * 40
+    return (" ".join(CONTRACT) + " ").encode() * 40
 
 
 def rtf() -> bytes:
@@ -674,96 +749,235 @@ class Case:
 
 CASES: tuple[Case, ...] = (
     # PDF
-    Case("pdf-encrypted-user-password.pdf",
-         lambda: build_pdf(paginate(CONTRACT), user_password=USER_PASSWORD, owner_password=OWNER_PASSWORD, seed="enc"),
-         "CS-PDF-ENCRYPTED", "RC4-40 standard security handler, user password 'secret'; opens with --password",
-         notes={"password": USER_PASSWORD, "extractor_with_password": "pypdfium2"}),
-    Case("pdf-encrypted-empty-user-password.pdf",
-         lambda: build_pdf(paginate(CONTRACT), user_password="", owner_password=OWNER_PASSWORD, seed="enc0"),
-         "ok", "encrypted with an owner password only: readers open it without asking", "pypdfium2"),
+    Case(
+        "pdf-encrypted-user-password.pdf",
+        lambda: build_pdf(paginate(CONTRACT), user_password=USER_PASSWORD, owner_password=OWNER_PASSWORD, seed="enc"),
+        "CS-PDF-ENCRYPTED",
+        "RC4-40 standard security handler, user password 'secret'; opens with --password",
+        notes={"password": USER_PASSWORD, "extractor_with_password": "pypdfium2"},
+    ),
+    Case(
+        "pdf-encrypted-empty-user-password.pdf",
+        lambda: build_pdf(paginate(CONTRACT), user_password="", owner_password=OWNER_PASSWORD, seed="enc0"),
+        "ok",
+        "encrypted with an owner password only: readers open it without asking",
+        "pypdfium2",
+    ),
     Case("pdf-corrupt-random-bytes.pdf", corrupt_pdf, "CS-PDF-CORRUPT", "a %PDF-1.4 header followed by random bytes"),
-    Case("pdf-truncated-at-60-percent.pdf", truncated_pdf, "CS-PDF-CORRUPT",
-         "a real 2-page PDF cut at 60%: no page tree, no xref, no trailer"),
+    Case(
+        "pdf-truncated-at-60-percent.pdf",
+        truncated_pdf,
+        "CS-PDF-CORRUPT",
+        "a real 2-page PDF cut at 60%: no page tree, no xref, no trailer",
+    ),
     Case("pdf-zero-bytes.pdf", lambda: b"", "CS-FILE-EMPTY", "an empty file"),
     Case("pdf-zero-pages.pdf", zero_page_pdf, "CS-TEXT-EMPTY", "a valid PDF whose page tree is empty"),
-    Case("pdf-html-renamed.pdf",
-         lambda: b"<!DOCTYPE html>\n<html><head><title>Download</title></head><body>Session expired</body></html>\n",
-         "CS-FILE-TYPE-MISMATCH", "an HTML error page saved as .pdf"),
-    Case("pdf-plain-text-renamed.pdf", lambda: CONTRACT_TEXT.encode(), "CS-FILE-TYPE-MISMATCH",
-         "a plain-text contract named .pdf"),
-    Case("pdf-no-text-layer.pdf", no_text_layer_pdf, "CS-PDF-NO-TEXT",
-         "3 scanned-looking pages: an image and drawn boxes, no text objects"),
-    Case("pdf-text-on-1-of-6-pages.pdf", one_of_six_pages_pdf, "CS-PDF-TOO-LITTLE-TEXT",
-         "page 1 has text, pages 2-6 are images only (a partly scanned contract)"),
-    Case("pdf-garbage-doubled-characters.pdf", lambda: fpdf_text_pdf(paginate([_doubled(x) for x in CONTRACT])),
-         "CS-PDF-GARBLED", "every letter twice ('TThhee CCuussttoommeerr'), as fake-bold fonts extract"),
-    Case("pdf-garbage-cid-codes.pdf",
-         lambda: fpdf_text_pdf(paginate([_cid_soup(x, i) for i, x in enumerate(CONTRACT * 2)])),
-         "CS-PDF-GARBLED", "text that extracts as '(cid:41)(cid:72)...' soup"),
-    Case("pdf-garbage-wrong-tounicode.pdf", garbled_to_unicode_pdf, "CS-PDF-GARBLED",
-         "renders fine, but the font's ToUnicode map is shifted so extraction is nonsense"),
-    Case("pdf-deeply-nested-arrays.pdf", deeply_nested_pdf, "ok",
-         "a readable page whose /Annots nests arrays 40,000 deep (stack exhaustion in recursive parsers)",
-         "pypdfium2"),
-    Case("pdf-lost-ligatures.pdf", lost_ligatures_pdf, "ok",
-         "body text lost the second letter of ti/fi/ff/tt ligatures ('notce'); headings kept them",
-         "pypdfium2", ("CS-PDF-LOST-LIGATURES",)),
+    Case(
+        "pdf-html-renamed.pdf",
+        lambda: b"<!DOCTYPE html>\n<html><head><title>Download</title></head><body>Session expired</body></html>\n",
+        "CS-FILE-TYPE-MISMATCH",
+        "an HTML error page saved as .pdf",
+    ),
+    Case(
+        "pdf-plain-text-renamed.pdf",
+        lambda: CONTRACT_TEXT.encode(),
+        "CS-FILE-TYPE-MISMATCH",
+        "a plain-text contract named .pdf",
+    ),
+    Case(
+        "pdf-no-text-layer.pdf",
+        no_text_layer_pdf,
+        "CS-PDF-NO-TEXT",
+        "3 scanned-looking pages: an image and drawn boxes, no text objects",
+    ),
+    Case(
+        "pdf-text-on-1-of-6-pages.pdf",
+        one_of_six_pages_pdf,
+        "CS-PDF-TOO-LITTLE-TEXT",
+        "page 1 has text, pages 2-6 are images only (a partly scanned contract)",
+    ),
+    Case(
+        "pdf-garbage-doubled-characters.pdf",
+        lambda: fpdf_text_pdf(paginate([_doubled(x) for x in CONTRACT])),
+        "CS-PDF-GARBLED",
+        "every letter twice ('TThhee CCuussttoommeerr'), as fake-bold fonts extract",
+    ),
+    Case(
+        "pdf-garbage-cid-codes.pdf",
+        lambda: fpdf_text_pdf(paginate([_cid_soup(x, i) for i, x in enumerate(CONTRACT * 2)])),
+        "CS-PDF-GARBLED",
+        "text that extracts as '(cid:41)(cid:72)...' soup",
+    ),
+    Case(
+        "pdf-garbage-wrong-tounicode.pdf",
+        garbled_to_unicode_pdf,
+        "CS-PDF-GARBLED",
+        "renders fine, but the font's ToUnicode map is shifted so extraction is nonsense",
+    ),
+    Case(
+        "pdf-deeply-nested-arrays.pdf",
+        deeply_nested_pdf,
+        "ok",
+        "a readable page whose /Annots nests arrays 40,000 deep (stack exhaustion in recursive parsers)",
+        "pypdfium2",
+    ),
+    Case(
+        "pdf-lost-ligatures.pdf",
+        lost_ligatures_pdf,
+        "ok",
+        "body text lost the second letter of ti/fi/ff/tt ligatures ('notce'); headings kept them",
+        "pypdfium2",
+        ("CS-PDF-LOST-LIGATURES",),
+    ),
     # Word
     Case("doc-legacy-ole2.doc", ole2, "CS-DOC-LEGACY", "an OLE2 compound file (Word 97-2003 binary)"),
-    Case("docx-password-protected-ole.docx", encrypted_ooxml, "CS-DOCX-ENCRYPTED",
-         "how Word stores a password-protected .docx: an OLE2 container with EncryptedPackage"),
+    Case(
+        "docx-password-protected-ole.docx",
+        encrypted_ooxml,
+        "CS-DOCX-ENCRYPTED",
+        "how Word stores a password-protected .docx: an OLE2 container with EncryptedPackage",
+    ),
     Case("docx-not-a-zip.docx", lambda: CONTRACT_TEXT.encode(), "CS-DOCX-NOT-ZIP", "plain text named .docx"),
-    Case("docx-truncated-at-60-percent.docx", truncated_docx, "CS-DOCX-CORRUPT",
-         "a real package cut at 60%: the zip central directory is missing"),
-    Case("docx-zip-bomb.docx", zip_bomb_docx, "CS-DOCX-ZIP-BOMB",
-         "word/document.xml inflates to more than 64 MiB (about 65 KB on disk)"),
-    Case("docx-zip-bomb-lying-sizes.docx", lying_zip_bomb_docx, "CS-DOCX-CORRUPT",
-         "the zip bomb with its size fields rewritten to claim 4 KB"),
-    Case("docx-xxe-external-entity.docx", xxe_docx, "CS-DOCX-UNSAFE-XML",
-         "document.xml declares <!ENTITY xxe SYSTEM 'file:///etc/passwd'>"),
-    Case("docx-billion-laughs.docx", billion_laughs_docx, "CS-DOCX-UNSAFE-XML",
-         "document.xml declares nested entities expanding to 10^9 'lol's"),
-    Case("docx-xxe-utf16.docx", lambda: xxe_docx("utf-16"), "CS-DOCX-UNSAFE-XML",
-         "the XXE part encoded as UTF-16, where a byte search for '<!DOCTYPE' finds nothing"),
-    Case("docx-billion-laughs-utf16.docx", lambda: billion_laughs_docx("utf-16"), "CS-DOCX-UNSAFE-XML",
-         "the billion-laughs part encoded as UTF-16"),
-    Case("docx-strict-ooxml.docx", strict_docx, "ok", "Strict Open XML namespaces (purl.oclc.org)",
-         "docx-xml-strict"),
-    Case("docm-macro-enabled.docm", docm, "ok", "macro-enabled document: the text is read, the macros ignored",
-         "docx-xml"),
+    Case(
+        "docx-truncated-at-60-percent.docx",
+        truncated_docx,
+        "CS-DOCX-CORRUPT",
+        "a real package cut at 60%: the zip central directory is missing",
+    ),
+    Case(
+        "docx-zip-bomb.docx",
+        zip_bomb_docx,
+        "CS-DOCX-ZIP-BOMB",
+        "word/document.xml inflates to more than 64 MiB (about 65 KB on disk)",
+    ),
+    Case(
+        "docx-zip-bomb-lying-sizes.docx",
+        lying_zip_bomb_docx,
+        "CS-DOCX-CORRUPT",
+        "the zip bomb with its size fields rewritten to claim 4 KB",
+    ),
+    Case(
+        "docx-xxe-external-entity.docx",
+        xxe_docx,
+        "CS-DOCX-UNSAFE-XML",
+        "document.xml declares <!ENTITY xxe SYSTEM 'file:///etc/passwd'>",
+    ),
+    Case(
+        "docx-billion-laughs.docx",
+        billion_laughs_docx,
+        "CS-DOCX-UNSAFE-XML",
+        "document.xml declares nested entities expanding to 10^9 'lol's",
+    ),
+    Case(
+        "docx-xxe-utf16.docx",
+        lambda: xxe_docx("utf-16"),
+        "CS-DOCX-UNSAFE-XML",
+        "the XXE part encoded as UTF-16, where a byte search for '<!DOCTYPE' finds nothing",
+    ),
+    Case(
+        "docx-billion-laughs-utf16.docx",
+        lambda: billion_laughs_docx("utf-16"),
+        "CS-DOCX-UNSAFE-XML",
+        "the billion-laughs part encoded as UTF-16",
+    ),
+    Case("docx-strict-ooxml.docx", strict_docx, "ok", "Strict Open XML namespaces (purl.oclc.org)", "docx-xml-strict"),
+    Case(
+        "docm-macro-enabled.docm",
+        docm,
+        "ok",
+        "macro-enabled document: the text is read, the macros ignored",
+        "docx-xml",
+    ),
     Case("docx-xlsx-renamed.docx", xlsx_renamed, "CS-FILE-TYPE-MISMATCH", "an Excel workbook named .docx"),
     Case("docx-odt-renamed.docx", odt_renamed, "CS-FILE-TYPE-MISMATCH", "an OpenDocument text file named .docx"),
-    Case("docx-missing-document-part.docx",
-         lambda: zip_package({"[Content_Types].xml": content_types(), "docProps/app.xml": XML_DECL + "<Properties/>"}),
-         "CS-DOCX-CORRUPT", "a package without word/document.xml"),
-    Case("docx-malformed-xml.docx", lambda: make_docx(body_xml=document_xml(CONTRACT)[:-40]), "CS-DOCX-CORRUPT",
-         "document.xml is cut off mid-element"),
+    Case(
+        "docx-missing-document-part.docx",
+        lambda: zip_package({"[Content_Types].xml": content_types(), "docProps/app.xml": XML_DECL + "<Properties/>"}),
+        "CS-DOCX-CORRUPT",
+        "a package without word/document.xml",
+    ),
+    Case(
+        "docx-malformed-xml.docx",
+        lambda: make_docx(body_xml=document_xml(CONTRACT)[:-40]),
+        "CS-DOCX-CORRUPT",
+        "document.xml is cut off mid-element",
+    ),
     Case("docx-empty-body.docx", lambda: make_docx([]), "CS-TEXT-EMPTY", "a valid package with an empty body"),
-    Case("docx-hostile-numbering.docx", huge_numbering_docx, "ok",
-         "list numbering starting at 999,999,999 (lowerLetter), a level 40 and a non-numeric start", "docx-xml"),
+    Case(
+        "docx-hostile-numbering.docx",
+        huge_numbering_docx,
+        "ok",
+        "list numbering starting at 999,999,999 (lowerLetter), a level 40 and a non-numeric start",
+        "docx-xml",
+    ),
     # Text
-    Case("txt-windows-1252-smart-quotes.txt", lambda: SMART_TEXT.encode("cp1252"), "ok",
-         "Windows-1252: curly quotes, en dash, pound sign, 'Caf\u00e9'", "text", ("CS-TEXT-DECODE",)),
+    Case(
+        "txt-windows-1252-smart-quotes.txt",
+        lambda: SMART_TEXT.encode("cp1252"),
+        "ok",
+        "Windows-1252: curly quotes, en dash, pound sign, 'Caf\u00e9'",
+        "text",
+        ("CS-TEXT-DECODE",),
+    ),
     Case("txt-utf16-bom.txt", lambda: SMART_TEXT.encode("utf-16"), "ok", "UTF-16 with a byte-order mark", "text"),
-    Case("txt-utf16le-no-bom.txt", lambda: SMART_TEXT.encode("utf-16-le"), "ok",
-         "UTF-16LE without a byte-order mark (Windows tools)", "text", ("CS-TEXT-DECODE",)),
-    Case("txt-latin-1.txt", lambda: LATIN1_TEXT.encode("latin-1"), "ok", "ISO-8859-1 with accented letters",
-         "text", ("CS-TEXT-DECODE",)),
-    Case("txt-nul-bytes-sprinkled.txt", nul_sprinkled, "ok",
-         "a UTF-8 contract with five stray NUL bytes: replaced by spaces, offsets kept", "text",
-         ("CS-TEXT-CONTROL-CHARS",)),
+    Case(
+        "txt-utf16le-no-bom.txt",
+        lambda: SMART_TEXT.encode("utf-16-le"),
+        "ok",
+        "UTF-16LE without a byte-order mark (Windows tools)",
+        "text",
+        ("CS-TEXT-DECODE",),
+    ),
+    Case(
+        "txt-latin-1.txt",
+        lambda: LATIN1_TEXT.encode("latin-1"),
+        "ok",
+        "ISO-8859-1 with accented letters",
+        "text",
+        ("CS-TEXT-DECODE",),
+    ),
+    Case(
+        "txt-nul-bytes-sprinkled.txt",
+        nul_sprinkled,
+        "ok",
+        "a UTF-8 contract with five stray NUL bytes: replaced by spaces, offsets kept",
+        "text",
+        ("CS-TEXT-CONTROL-CHARS",),
+    ),
     Case("txt-binary-junk.txt", binary_junk, "CS-TEXT-DECODE", "binary data, mostly NUL bytes, named .txt"),
-    Case("txt-rtf-renamed.txt", rtf, "CS-FILE-UNSUPPORTED",
-         "an RTF document named .txt: read as text it would be control-word soup"),
+    Case(
+        "txt-rtf-renamed.txt",
+        rtf,
+        "CS-FILE-UNSUPPORTED",
+        "an RTF document named .txt: read as text it would be control-word soup",
+    ),
     Case("txt-whitespace-only.txt", lambda: b"  \n\t\n\f\n   \n", "CS-TEXT-EMPTY", "blanks, tabs and a form feed"),
     Case("txt-one-huge-line.txt", one_huge_line, "ok", "the whole contract 40 times on one 60 KB line", "text"),
-    Case("txt-actually-a-pdf.txt", lambda: build_pdf(paginate(CONTRACT), seed="txtpdf"), "ok",
-         "a PDF named .txt: the content decides", "pypdfium2"),
-    Case("md-mentions-pdf-magic.md",
-         lambda: ("# Document formats\n\nA PDF file starts with the bytes `%PDF-1.7`; this note is Markdown.\n\n"
-                  + CONTRACT_TEXT).encode(), "ok", "Markdown that quotes the PDF header near its start", "text"),
-    Case("md-control-characters.md", control_chars_md, "ok",
-         "terminal escape sequences, BEL and vertical tabs: replaced by spaces", "text", ("CS-TEXT-CONTROL-CHARS",)),
+    Case(
+        "txt-actually-a-pdf.txt",
+        lambda: build_pdf(paginate(CONTRACT), seed="txtpdf"),
+        "ok",
+        "a PDF named .txt: the content decides",
+        "pypdfium2",
+    ),
+    Case(
+        "md-mentions-pdf-magic.md",
+        lambda: (
+            "# Document formats\n\nA PDF file starts with the bytes `%PDF-1.7`; this note is Markdown.\n\n"
+            + CONTRACT_TEXT
+        ).encode(),
+        "ok",
+        "Markdown that quotes the PDF header near its start",
+        "text",
+    ),
+    Case(
+        "md-control-characters.md",
+        control_chars_md,
+        "ok",
+        "terminal escape sequences, BEL and vertical tabs: replaced by spaces",
+        "text",
+        ("CS-TEXT-CONTROL-CHARS",),
+    ),
 )
 
 
@@ -785,7 +999,7 @@ def expected() -> dict[str, object]:
         cases[c.name] = entry
     return {
         "about": "Generated by tools/make_hostile_corpus.py; do not edit. expect: error code, or ok "
-                 "(with extractor and warning codes). Read by tests/test_hostile.py.",
+        "(with extractor and warning codes). Read by tests/test_hostile.py.",
         "generated_with": generator_versions(),
         "cases": cases,
     }
@@ -802,8 +1016,9 @@ def generate(out_dir: Path) -> list[Path]:
         path = out_dir / case.name
         path.write_bytes(data)
         written.append(path)
-    (out_dir / "EXPECTED.json").write_text(json.dumps(expected(), indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
+    (out_dir / "EXPECTED.json").write_text(
+        json.dumps(expected(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return written
 
 

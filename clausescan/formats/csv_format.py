@@ -8,8 +8,19 @@ import io
 from clausescan.formats import FormatOptions, register
 from clausescan.model import STATUSES, DocumentResult, Report
 
-BASE_COLUMNS = ("path", "status", "format", "pages", "coverage", "missing", "weak", "present", "waived",
-                "error_code", "error_message")
+BASE_COLUMNS = (
+    "path",
+    "status",
+    "format",
+    "pages",
+    "coverage",
+    "missing",
+    "weak",
+    "present",
+    "waived",
+    "error_code",
+    "error_message",
+)
 # Spreadsheets evaluate cells starting with these as formulas (CSV/formula injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,9 +60,17 @@ def table(report: Report) -> tuple[list[str], list[list[Cell]]]:
         counts = status_counts(d)
         by_rule = {f.rule_id: f.status for f in d.provisions}
         row: list[Cell] = [
-            d.path, d.status, d.format, d.pages, d.coverage,
-            counts["missing"], counts["weak"], counts["present"], counts["waived"],
-            d.error.code if d.error else None, d.error.message if d.error else None,
+            d.path,
+            d.status,
+            d.format,
+            d.pages,
+            d.coverage,
+            counts["missing"],
+            counts["weak"],
+            counts["present"],
+            counts["waived"],
+            d.error.code if d.error else None,
+            d.error.message if d.error else None,
             *(by_rule.get(r) for r in rules),
         ]
         rows.append([guard(c) for c in row])

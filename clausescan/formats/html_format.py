@@ -75,18 +75,22 @@ def _where(e: Evidence) -> str:
 
 def _finding(f: Finding, anchor: str) -> list[str]:
     message, reasons = split_message(f)
-    out = [f'<article class="finding {esc(f.status)}" id="{esc(anchor)}">',
-           f'<h3>{_badge(f.status)} <span class="sev">severity {esc(f.severity)}</span> '
-           f"<code>{esc(f.rule_id)}</code> {esc(f.title)}</h3>",
-           f'<p class="message">{esc(message)}</p>']
+    out = [
+        f'<article class="finding {esc(f.status)}" id="{esc(anchor)}">',
+        f'<h3>{_badge(f.status)} <span class="sev">severity {esc(f.severity)}</span> '
+        f"<code>{esc(f.rule_id)}</code> {esc(f.title)}</h3>",
+        f'<p class="message">{esc(message)}</p>',
+    ]
     if reasons:
         out += ['<ul class="reasons">', *(f"<li>{esc(r)}</li>" for r in reasons), "</ul>"]
     if f.waiver:
         out.append(f'<p class="waiver"><strong>Waived:</strong> {esc(f.waiver)}</p>')
     out.append("<h4>Evidence</h4>")
     if f.evidence:
-        out += [f"<figure><blockquote>{esc(e.quote)}</blockquote><figcaption>{esc(_where(e))}</figcaption></figure>"
-                for e in f.evidence]
+        out += [
+            f"<figure><blockquote>{esc(e.quote)}</blockquote><figcaption>{esc(_where(e))}</figcaption></figure>"
+            for e in f.evidence
+        ]
     else:
         out.append("<p>Not found anywhere in the document.</p>")
     if f.rationale:
@@ -105,22 +109,34 @@ def _finding(f: Finding, anchor: str) -> list[str]:
 def _document(d: DocumentResult, anchor: str) -> list[str]:
     out = [f'<section class="document" id="{esc(anchor)}">', f"<h2>{esc(d.path)}</h2>"]
     if d.error:
-        out += ['<div class="error-box">',
-                f'<p>{_badge("error")} <code>{esc(d.error.code)}</code> {esc(d.error.message)}</p>']
+        out += [
+            '<div class="error-box">',
+            f"<p>{_badge('error')} <code>{esc(d.error.code)}</code> {esc(d.error.message)}</p>",
+        ]
         if d.error.hint:
             out.append(f"<p><strong>Hint:</strong> {esc(d.error.hint)}</p>")
         out += ["<p>No provisions were assessed: the text could not be read.</p>", "</div>", "</section>"]
         return out
     fmt = (d.format or "").upper()
-    out.append(f'<p class="meta">{esc(fmt)} · {d.pages} page(s) · {len(d.clauses)} clauses'
-               + (f" · read with {esc(d.extractor)}" if d.extractor else "") + "</p>")
+    out.append(
+        f'<p class="meta">{esc(fmt)} · {d.pages} page(s) · {len(d.clauses)} clauses'
+        + (f" · read with {esc(d.extractor)}" if d.extractor else "")
+        + "</p>"
+    )
     counts = _counts(d)
-    out.append(f"<p>Coverage <strong>{esc(_coverage(d))}</strong> · "
-               + " · ".join(f"{_badge(s)} {counts[s]}" for s in ("missing", "weak", "present", "waived")) + "</p>")
+    out.append(
+        f"<p>Coverage <strong>{esc(_coverage(d))}</strong> · "
+        + " · ".join(f"{_badge(s)} {counts[s]}" for s in ("missing", "weak", "present", "waived"))
+        + "</p>"
+    )
     if d.warnings:
         out += ["<h4>Warnings</h4>", '<ul class="warnings">']
-        out += [f"<li><code>{esc(w.code)}</code> {esc(w.message)}" + (f" <em>{esc(w.hint)}</em>" if w.hint else "")
-                + "</li>" for w in d.warnings]
+        out += [
+            f"<li><code>{esc(w.code)}</code> {esc(w.message)}"
+            + (f" <em>{esc(w.hint)}</em>" if w.hint else "")
+            + "</li>"
+            for w in d.warnings
+        ]
         out.append("</ul>")
     for f in d.provisions:  # the engine already orders them worst first
         out += _finding(f, f"{anchor}-{f.rule_id}")
@@ -129,18 +145,25 @@ def _document(d: DocumentResult, anchor: str) -> list[str]:
 
 
 def _contents(docs: list[DocumentResult]) -> list[str]:
-    out = ['<nav aria-label="Contents">', "<h2>Contents</h2>", "<table>",
-           '<thead><tr><th>Document</th><th class="num">Coverage</th><th class="num">Missing</th>'
-           '<th class="num">Weak</th><th class="num">Present</th><th class="num">Waived</th></tr></thead>', "<tbody>"]
+    out = [
+        '<nav aria-label="Contents">',
+        "<h2>Contents</h2>",
+        "<table>",
+        '<thead><tr><th>Document</th><th class="num">Coverage</th><th class="num">Missing</th>'
+        '<th class="num">Weak</th><th class="num">Present</th><th class="num">Waived</th></tr></thead>',
+        "<tbody>",
+    ]
     for i, d in enumerate(docs, 1):
         link = f'<td><a href="#doc-{i}">{esc(d.path)}</a></td>'
         if d.error:
             out.append(f'<tr>{link}<td colspan="5">{_badge("error")} <code>{esc(d.error.code)}</code></td></tr>')
             continue
         c = _counts(d)
-        out.append(f'<tr>{link}<td class="num">{esc(_coverage(d))}</td>'
-                   + "".join(f'<td class="num">{c[s]}</td>' for s in ("missing", "weak", "present", "waived"))
-                   + "</tr>")
+        out.append(
+            f'<tr>{link}<td class="num">{esc(_coverage(d))}</td>'
+            + "".join(f'<td class="num">{c[s]}</td>' for s in ("missing", "weak", "present", "waived"))
+            + "</tr>"
+        )
     out += ["</tbody>", "</table>", "</nav>"]
     return out
 
@@ -156,16 +179,28 @@ def render_html(report: Report, options: FormatOptions) -> str:
         meta += f" · model {report.model}"
     s = summarise(docs)
     found = s["findings"]
-    summary = (f"{s['documents']} document(s): {s['documents_ok']} read, {s['documents_error']} could not be read; "
-               f"{s['pages']} page(s). Findings: {found['missing']} missing, {found['weak']} weak, "
-               f"{found['present']} present, {found['waived']} waived.")
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f'<meta name="generator" content="{esc(meta)}">',
-           f"<title>clausescan report{esc(' · ' + pb.title) if pb else ''}</title>",
-           f"<style>{CSS}</style>", "</head>", "<body>",
-           "<header>", "<h1>Exit provisions report</h1>", f'<p class="meta">{esc(meta)}</p>',
-           f"<p>{esc(summary)}</p>", "</header>"]
+    summary = (
+        f"{s['documents']} document(s): {s['documents_ok']} read, {s['documents_error']} could not be read; "
+        f"{s['pages']} page(s). Findings: {found['missing']} missing, {found['weak']} weak, "
+        f"{found['present']} present, {found['waived']} waived."
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{esc(meta)}">',
+        f"<title>clausescan report{esc(' · ' + pb.title) if pb else ''}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        "<h1>Exit provisions report</h1>",
+        f'<p class="meta">{esc(meta)}</p>',
+        f"<p>{esc(summary)}</p>",
+        "</header>",
+    ]
     if len(docs) > 1:
         out += _contents(docs)
     out.append("<main>")

@@ -11,8 +11,21 @@ from clausescan.model import STATUSES, DocumentResult, Evidence, Finding, Report
 # Colour (emoji) always next to the status word, so it also reads in plain text and for colour-blind readers.
 MARK = {"missing": "🔴 MISSING", "weak": "🟠 WEAK", "present": "🟢 PRESENT", "waived": "🔵 WAIVED", "error": "⛔ ERROR"}
 # Contract text must not become markup: table pipes, raw HTML, code spans, emphasis, links.
-_INLINE = str.maketrans({"\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|",
-                         "~": "\\~", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+_INLINE = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "~": "\\~",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
+)
 # Line starts that would turn a quote line into a heading, list or setext underline.
 _BLOCK_MARK = re.compile(r"^([#+\-=])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])")
@@ -77,8 +90,12 @@ def _finding(f: Finding, rule_anchor: str) -> list[str]:
 
 def _present_table(present: list[Finding]) -> list[str]:
     """Present provisions folded into one table: reviewers need the gaps first, and comments have a size limit."""
-    out = [f"<details><summary>{MARK['present']}: {len(present)} provision(s)</summary>", "",
-           "| Rule | Title | Evidence |", "|---|---|---|"]
+    out = [
+        f"<details><summary>{MARK['present']}: {len(present)} provision(s)</summary>",
+        "",
+        "| Rule | Title | Evidence |",
+        "|---|---|---|",
+    ]
     out += [f"| {md(f.rule_id)} | {md(f.title)} | {md('; '.join(_where(e) for e in f.evidence))} |" for f in present]
     return [*out, "", "</details>", ""]
 
@@ -115,11 +132,16 @@ def _rule_reference(findings: dict[str, Finding], anchors: dict[str, str]) -> li
         if f.rationale:
             out += [f"**Why it matters:** {md(f.rationale)}", ""]
         if f.suggested_language:  # long: folded so the comment stays scannable (<details> needs blank lines)
-            out += ["<details><summary>Suggested language</summary>", "", quote(f.suggested_language), "",
-                    "</details>", ""]
+            out += [
+                "<details><summary>Suggested language</summary>",
+                "",
+                quote(f.suggested_language),
+                "",
+                "</details>",
+                "",
+            ]
         if f.sources:
-            out += ["<details><summary>Sources</summary>", "", *(f"- {md(s)}" for s in f.sources), "",
-                    "</details>", ""]
+            out += ["<details><summary>Sources</summary>", "", *(f"- {md(s)}" for s in f.sources), "", "</details>", ""]
     return out
 
 
@@ -147,10 +169,16 @@ def render_markdown(report: Report, options: FormatOptions) -> str:
         meta += f" · model {report.model}"
     s = summarise(docs)
     found = s["findings"]
-    out = ["# Exit provisions report", "", md(meta), "",
-           f"{s['documents']} document(s): {s['documents_ok']} read, {s['documents_error']} could not be read; "
-           f"{s['pages']} page(s). Findings: {found['missing']} missing, {found['weak']} weak, "
-           f"{found['present']} present, {found['waived']} waived.", ""]
+    out = [
+        "# Exit provisions report",
+        "",
+        md(meta),
+        "",
+        f"{s['documents']} document(s): {s['documents_ok']} read, {s['documents_error']} could not be read; "
+        f"{s['pages']} page(s). Findings: {found['missing']} missing, {found['weak']} weak, "
+        f"{found['present']} present, {found['waived']} waived.",
+        "",
+    ]
     first: dict[str, Finding] = {}
     for d in docs:
         for f in d.provisions:

@@ -34,7 +34,7 @@ def _normalise_quote(e: Evidence) -> str:
     """Whitespace- and case-insensitive quote without its clause number: renumbering or moving keeps the identity."""
     text = " ".join(e.quote.split()).casefold()
     if e.number and text.startswith(e.number.casefold()):
-        text = text[len(e.number):].lstrip(" .):\t")
+        text = text[len(e.number) :].lstrip(" .):\t")
     return text
 
 
@@ -68,7 +68,7 @@ def _region(d: DocumentResult, f: Finding, clauses: dict[str, Clause]) -> dict[s
     region = {"startLine": e.line}
     c = clauses.get(e.clause_id)
     if c is not None and c.char_start <= e.char_start <= e.char_end <= c.char_end:
-        span = c.text[e.char_start - c.char_start:e.char_end - c.char_start]
+        span = c.text[e.char_start - c.char_start : e.char_end - c.char_start]
         region["endLine"] = e.line + span.count("\n")
     return region
 
@@ -121,8 +121,7 @@ def _result(d: DocumentResult, f: Finding, rule_index: int, clauses: dict[str, C
         "ruleIndex": rule_index,
         "level": LEVELS[f.severity],
         "message": {"text": _message(f)},
-        "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path),
-                                            "region": _region(d, f, clauses)}}],
+        "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path), "region": _region(d, f, clauses)}}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f, d.path)},
         "properties": props,
     }
@@ -139,12 +138,14 @@ def _notifications(docs: list[DocumentResult]) -> list[dict[str, Any]]:
         problems += [("warning", w) for w in d.warnings]
         for level, info in problems:
             text = f"{d.path}: {info.code}: {info.message}" + (f" Hint: {info.hint}" if info.hint else "")
-            out.append({
-                "level": level,
-                "message": {"text": text},
-                "descriptor": {"id": info.code},
-                "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path)}}],
-            })
+            out.append(
+                {
+                    "level": level,
+                    "message": {"text": text},
+                    "descriptor": {"id": info.code},
+                    "locations": [{"physicalLocation": {"artifactLocation": _artifact(d.path)}}],
+                }
+            )
     return out
 
 
@@ -157,17 +158,22 @@ def render_sarif(report: Report, options: FormatOptions) -> str:
     for d in docs:
         clauses = {c.id: c for c in d.clauses}
         results += [_result(d, f, index[f.rule_id], clauses) for f in d.provisions if f.status in REPORTED]
-    driver: dict[str, Any] = {"name": "clausescan", "version": report.clausescan_version,
-                              "informationUri": INFORMATION_URI, "rules": rules}
+    driver: dict[str, Any] = {
+        "name": "clausescan",
+        "version": report.clausescan_version,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
     run: dict[str, Any] = {
         "tool": {"driver": driver},
-        "invocations": [{
-            "executionSuccessful": not any(d.status == "error" for d in docs),
-            "toolExecutionNotifications": _notifications(docs),
-        }],
+        "invocations": [
+            {
+                "executionSuccessful": not any(d.status == "error" for d in docs),
+                "toolExecutionNotifications": _notifications(docs),
+            }
+        ],
         "results": results,
-        "properties": {"model": report.model,
-                       "playbook": report.playbook.to_dict() if report.playbook else None},
+        "properties": {"model": report.model, "playbook": report.playbook.to_dict() if report.playbook else None},
     }
     # No automationDetails: upload-sarif's `category` input would not override ours, so leave that to the workflow.
     if options.base_uri:

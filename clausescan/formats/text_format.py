@@ -59,8 +59,12 @@ def _document(d: DocumentResult, verbose: bool) -> Panel:
     cov = f"{d.coverage:.0%}" if d.coverage is not None else "n/a"
     summary = Text.assemble(
         f"{d.format.upper() if d.format else ''}, {d.pages} page(s), {len(d.clauses)} clauses  \u00b7  coverage ",
-        (cov, "bold"), "  \u00b7  ",
-        (f"{counts['missing']} missing", "red"), ", ", (f"{counts['weak']} weak", "yellow"), ", ",
+        (cov, "bold"),
+        "  \u00b7  ",
+        (f"{counts['missing']} missing", "red"),
+        ", ",
+        (f"{counts['weak']} weak", "yellow"),
+        ", ",
         (f"{counts['present']} present", "green"),
         *([", ", (f"{counts['waived']} waived", "blue")] if counts["waived"] else []),
     )
@@ -75,21 +79,33 @@ def _document(d: DocumentResult, verbose: bool) -> Panel:
     present = [f for f in d.provisions if f.status == "present"]
     if present and not verbose:
         parts.append(Text(""))
-        parts.append(Text("Present: " + ", ".join(f"{f.rule_id} {f.title} ({_where(f)})" for f in present),
-                          style="green"))
+        parts.append(
+            Text("Present: " + ", ".join(f"{f.rule_id} {f.title} ({_where(f)})" for f in present), style="green")
+        )
     return Panel(Group(*parts), title=escape(d.path), title_align="left")
 
 
 @register("text", ".txt")
 def render_text(report: Report, options: FormatOptions) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=options.width, force_terminal=options.color, no_color=not options.color,
-                      highlight=False, soft_wrap=False)
+    console = Console(
+        file=buf,
+        width=options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        highlight=False,
+        soft_wrap=False,
+    )
     docs = sorted(report.documents, key=lambda d: d.path)
     pb = report.playbook
-    console.print(Text.assemble(("clausescan ", "bold"), report.clausescan_version,
-                                f"  \u00b7  playbook {pb.id} {pb.version}" if pb else "",
-                                f"  \u00b7  model {report.model}" if report.model else ""))
+    console.print(
+        Text.assemble(
+            ("clausescan ", "bold"),
+            report.clausescan_version,
+            f"  \u00b7  playbook {pb.id} {pb.version}" if pb else "",
+            f"  \u00b7  model {report.model}" if report.model else "",
+        )
+    )
     for d in docs:
         console.print(_document(d, options.verbose))
     if len(docs) > 1:
@@ -98,8 +114,13 @@ def render_text(report: Report, options: FormatOptions) -> str:
             table.add_column(col, justify="right" if col not in ("document", "status") else "left")
         for d in docs:
             c = {s: sum(1 for f in d.provisions if f.status == s) for s in STATUS_MARK}
-            table.add_row(escape(d.path), d.status if d.status == "ok" else f"error {d.error.code if d.error else ''}",
-                          f"{d.coverage:.0%}" if d.coverage is not None else "-",
-                          str(c["missing"]), str(c["weak"]), str(c["present"]))
+            table.add_row(
+                escape(d.path),
+                d.status if d.status == "ok" else f"error {d.error.code if d.error else ''}",
+                f"{d.coverage:.0%}" if d.coverage is not None else "-",
+                str(c["missing"]),
+                str(c["weak"]),
+                str(c["present"]),
+            )
         console.print(table)
     return buf.getvalue()

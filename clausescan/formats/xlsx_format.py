@@ -85,8 +85,17 @@ def _findings(ws: Worksheet, report: Report) -> None:
             continue
         for f in d.provisions:
             e = f.evidence[0] if f.evidence else None  # the primary evidence; the rest is in the JSON/HTML
-            row: list[Cell] = [d.path, f.rule_id, f.title, f.severity, f.status, f.message,
-                               e.number if e else None, e.page if e else None, e.quote if e else None]
+            row: list[Cell] = [
+                d.path,
+                f.rule_id,
+                f.title,
+                f.severity,
+                f.status,
+                f.message,
+                e.number if e else None,
+                e.page if e else None,
+                e.quote if e else None,
+            ]
             ws.append([_cell(c) for c in row])
     wrap = Alignment(wrap_text=True, vertical="top")
     for r in range(2, ws.max_row + 1):

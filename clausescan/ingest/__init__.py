@@ -66,8 +66,9 @@ def sniff(data: bytes, suffix: str) -> str:
     pdf_at = head.find(b"%PDF-")
     # Readers accept junk before the header (up to 1 KB), but a text file that merely mentions
     # "%PDF-" near its start is still text.
-    if pdf_at == 0 or (pdf_at > 0 and expected not in ("txt", "md")
-                       and not head.startswith((b"PK\x03\x04", b"PK\x05\x06", OLE_MAGIC))):
+    if pdf_at == 0 or (
+        pdf_at > 0 and expected not in ("txt", "md") and not head.startswith((b"PK\x03\x04", b"PK\x05\x06", OLE_MAGIC))
+    ):
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         if expected == "docx" or (expected is None and suffix not in LEGACY):
@@ -76,14 +77,17 @@ def sniff(data: bytes, suffix: str) -> str:
             raise InputError("CS-FILE-UNSUPPORTED", f"{suffix} files are not supported")
         raise InputError("CS-FILE-TYPE-MISMATCH", f"a zip package with a {suffix or 'missing'} extension")
     if head.startswith(OLE_MAGIC):
-        if _ENCRYPTED_OOXML_MARK in data[:1 << 20]:
+        if _ENCRYPTED_OOXML_MARK in data[: 1 << 20]:
             raise InputError("CS-DOCX-ENCRYPTED", "a password-protected Word document (encrypted package)")
         if suffix in LEGACY and suffix not in (".doc", ".dot"):
             raise InputError("CS-FILE-UNSUPPORTED", f"{suffix} files are not supported")
         if expected == "docx":
             # Password-protected OOXML is stored inside an OLE container.
-            raise InputError("CS-FILE-TYPE-MISMATCH", "an OLE compound file (encrypted or legacy Word) named .docx",
-                             "If the document is password-protected, remove the protection in Word.")
+            raise InputError(
+                "CS-FILE-TYPE-MISMATCH",
+                "an OLE compound file (encrypted or legacy Word) named .docx",
+                "If the document is password-protected, remove the protection in Word.",
+            )
         raise InputError("CS-DOC-LEGACY", "legacy Word binary (.doc) is not supported")
     if head.startswith(b"{\\rtf"):
         raise InputError("CS-FILE-UNSUPPORTED", "RTF is not supported", "Save the document as .docx or PDF.")

@@ -82,7 +82,7 @@ def join_hyphenated(lines: list[tuple[int, str]], vocab: frozenset[str] = frozen
             if w:
                 hyphen = "-" if keep_hyphen(cur[:-1], w.group(1), vocab) else ""
                 out[i] = (page, cur[:-1] + hyphen + w.group(1) + w.group(2))
-                rest = nxt[w.end():]
+                rest = nxt[w.end() :]
                 if rest:
                     out[i + 1] = (next_page, rest)
                 else:
@@ -107,9 +107,14 @@ _COMMON_WORDS_TEXT = """
 COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
-def text_quality(text: str) -> float:
+def word_list(text: str) -> list[str]:
+    """Words of two or more letters, the unit of the quality measures below."""
+    return _WORD_RE.findall(text)
+
+
+def text_quality(text: str, words: list[str] | None = None) -> float:
     """Share of words that are common English/legal words (0..1); ~0.3-0.5 for real contracts."""
-    words = _WORD_RE.findall(text)
+    words = word_list(text) if words is None else words
     if not words:
         return 0.0
     hits = sum(1 for w in words if w.lower() in COMMON_WORDS)
@@ -119,9 +124,9 @@ def text_quality(text: str) -> float:
 _DOUBLED_RE = re.compile(r"(?:([A-Za-z])\1)+")
 
 
-def doubled_char_share(text: str) -> float:
+def doubled_char_share(text: str, words: list[str] | None = None) -> float:
     """Share of words made entirely of doubled letters ("TTeerrmm"): a font-rendering artefact."""
-    words = _WORD_RE.findall(text)
+    words = word_list(text) if words is None else words
     if not words:
         return 0.0
     doubled = sum(1 for w in words if len(w) >= 6 and _DOUBLED_RE.fullmatch(w))
@@ -242,8 +247,11 @@ class LigatureReport:
 
     @property
     def detected(self) -> bool:
-        return (self.suspects >= LOST_LIGATURE_MIN_COUNT and self.share >= LOST_LIGATURE_MIN_SHARE
-                and self.loss >= LOST_LIGATURE_MIN_LOSS)
+        return (
+            self.suspects >= LOST_LIGATURE_MIN_COUNT
+            and self.share >= LOST_LIGATURE_MIN_SHARE
+            and self.loss >= LOST_LIGATURE_MIN_LOSS
+        )
 
 
 def damaged_forms(word: str) -> set[str]:
@@ -259,7 +267,7 @@ def damaged_forms(word: str) -> set[str]:
                 forms.add(acc + word[pos:])
             return
         m = matches[i]
-        head = acc + word[pos:m.start()]
+        head = acc + word[pos : m.start()]
         build(i + 1, m.end(), head + m.group(0), damaged)
         build(i + 1, m.end(), head + m.group(0)[0], True)
         build(i + 1, m.end(), head, True)

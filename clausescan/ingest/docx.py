@@ -36,8 +36,17 @@ _HEADING_NAME_RE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 # What zipfile raises on damaged members: its own errors, zlib's, and (for offsets that point
 # outside the file) ValueError "negative seek value" or struct.error.
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, RuntimeError, NotImplementedError,
-               ValueError, OverflowError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    OverflowError,
+)
 
 
 def read_member(zf: zipfile.ZipFile, name: str) -> bytes | None:
@@ -65,8 +74,11 @@ def read_member(zf: zipfile.ZipFile, name: str) -> bytes | None:
 
 # "<!DOCTYPE" / "<!ENTITY" in every encoding an XML parser detects on its own (a UTF-16 part
 # would otherwise slip past a byte search for the UTF-8 spelling).
-_DTD_MARKERS = tuple(marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY")
-                     for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+_DTD_MARKERS = tuple(
+    marker.encode(enc)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for enc in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
@@ -107,8 +119,21 @@ MAX_START = 32767  # Word's upper bound for w:start
 
 
 def _roman(n: int) -> str:
-    vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    vals = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ]
     out = ""
     for v, s in vals:
         while n >= v:
@@ -178,7 +203,7 @@ class Numbering:
                 if nid == num_id:
                     counters[lv] = start - 1
         current = counters[ilvl]
-        counters[ilvl] = (lvl.start if current is None else current + 1)
+        counters[ilvl] = lvl.start if current is None else current + 1
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
 
@@ -450,8 +475,7 @@ class _Walker:
             self.walk(box, "textbox")
 
 
-_OTHER_PACKAGES = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint presentation"),
-                   ("visio/", "a Visio drawing"))
+_OTHER_PACKAGES = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint presentation"), ("visio/", "a Visio drawing"))
 
 
 def _not_word(what: str, name: str) -> InputError:
@@ -510,7 +534,8 @@ def read_docx(data: bytes, name: str, sha: str, options: IngestOptions) -> Docum
         assert doc_xml is not None
         root = parse_xml(doc_xml, main)
         w = root.nsmap.get("w") or (
-            TRANSITIONAL if TRANSITIONAL in doc_xml[:2000].decode("utf-8", "ignore") else STRICT)
+            TRANSITIONAL if TRANSITIONAL in doc_xml[:2000].decode("utf-8", "ignore") else STRICT
+        )
         base = main.rsplit("/", 1)[0] + "/"
         styles_xml = read_member(zf, base + "styles.xml")
         numbering_xml = read_member(zf, base + "numbering.xml")
@@ -556,8 +581,9 @@ def read_docx(data: bytes, name: str, sha: str, options: IngestOptions) -> Docum
         while len(page_starts) < para.page:
             page_starts.append(pos)
         lead = len(line) - len(line.lstrip())
-        blocks.append(Block(pos + lead, pos + len(line), para.page, para.kind, para.number, para.heading_level,
-                            para.ref))
+        blocks.append(
+            Block(pos + lead, pos + len(line), para.page, para.kind, para.number, para.heading_level, para.ref)
+        )
         parts.append(line)
         pos += len(line) + 1
     text = "\n".join(parts)
@@ -568,8 +594,9 @@ def read_docx(data: bytes, name: str, sha: str, options: IngestOptions) -> Docum
         for cid, (author, body_text) in sorted(comment_text.items(), key=lambda kv: _int_or(kv[0]))
     )
     fmt_extractor = "docx-xml" + ("-strict" if w == STRICT else "")
-    return Document(name, sha, "docx", text, tuple(page_starts), tuple(blocks), fmt_extractor, (),
-                    comments, tuple(furniture))
+    return Document(
+        name, sha, "docx", text, tuple(page_starts), tuple(blocks), fmt_extractor, (), comments, tuple(furniture)
+    )
 
 
 def _int_or(s: str) -> int:

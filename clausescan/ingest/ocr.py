@@ -15,8 +15,10 @@ from types import ModuleType
 
 from clausescan.errors import InputError
 
-INSTALL_HINT = ("Install OCR support: pip install 'clausescan[ocr]' and the tesseract binary "
-                "(e.g. apt install tesseract-ocr), then run with --ocr.")
+INSTALL_HINT = (
+    "Install OCR support: pip install 'clausescan[ocr]' and the tesseract binary "
+    "(e.g. apt install tesseract-ocr), then run with --ocr."
+)
 
 
 def ocr_available() -> bool:
@@ -28,8 +30,9 @@ def _import_ocrmypdf() -> ModuleType:
     try:
         return importlib.import_module("ocrmypdf")
     except ImportError as exc:
-        raise InputError("CS-OCR-UNAVAILABLE", "OCR needs the optional ocrmypdf package, which is not installed",
-                         INSTALL_HINT) from exc
+        raise InputError(
+            "CS-OCR-UNAVAILABLE", "OCR needs the optional ocrmypdf package, which is not installed", INSTALL_HINT
+        ) from exc
 
 
 def ocr_pdf(data: bytes, *, force: bool = False, language: str = "eng", password: str | None = None) -> bytes:
@@ -42,16 +45,29 @@ def ocr_pdf(data: bytes, *, force: bool = False, language: str = "eng", password
     ocrmypdf = _import_ocrmypdf()
     exceptions = getattr(ocrmypdf, "exceptions", None)
     missing: tuple[type[BaseException], ...] = tuple(
-        getattr(exceptions, n) for n in ("MissingDependencyError",) if hasattr(exceptions, n))
+        getattr(exceptions, n) for n in ("MissingDependencyError",) if hasattr(exceptions, n)
+    )
     encrypted: tuple[type[BaseException], ...] = tuple(
-        getattr(exceptions, n) for n in ("EncryptedPdfError",) if hasattr(exceptions, n))
+        getattr(exceptions, n) for n in ("EncryptedPdfError",) if hasattr(exceptions, n)
+    )
     if password:
-        raise InputError("CS-PDF-ENCRYPTED", "OCR cannot run on an encrypted PDF",
-                         "Remove the PDF's password (e.g. qpdf --decrypt), then run with --ocr.")
+        raise InputError(
+            "CS-PDF-ENCRYPTED",
+            "OCR cannot run on an encrypted PDF",
+            "Remove the PDF's password (e.g. qpdf --decrypt), then run with --ocr.",
+        )
     out = io.BytesIO()
     try:
-        ocrmypdf.ocr(io.BytesIO(data), out, language=language, skip_text=not force, force_ocr=force,
-                     progress_bar=False, output_type="pdf", optimize=0)
+        ocrmypdf.ocr(
+            io.BytesIO(data),
+            out,
+            language=language,
+            skip_text=not force,
+            force_ocr=force,
+            progress_bar=False,
+            output_type="pdf",
+            optimize=0,
+        )
     except InputError:
         raise
     except missing as exc:

@@ -24,6 +24,7 @@ from clausescan.ingest.cleanup import (
     repair_line,
     text_quality,
     vocabulary,
+    word_list,
 )
 from clausescan.model import Block, Document
 
@@ -135,8 +136,9 @@ def _content_lines(raw_pages: list[list[str]], keys: set[str]) -> list[tuple[int
     return tagged
 
 
-def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extractor: str,
-                       options: IngestOptions) -> Document:
+def build_pdf_document(
+    raw_pages: list[list[str]], name: str, sha: str, extractor: str, options: IngestOptions
+) -> Document:
     keys = furniture_keys(raw_pages)
     tagged = _content_lines(raw_pages, keys)
     if keys and not tagged:
@@ -165,34 +167,40 @@ def build_pdf_document(raw_pages: list[list[str]], name: str, sha: str, extracto
         seen_page += 1
     text = "\n".join(parts)
     n_pages = max(1, len(raw_pages))
-    chars = sum(1 for ch in text if not ch.isspace())
+    chars = len(text) - sum(text.count(ws) for ws in " \n\t\r\f\v")
     if chars == 0:
         raise InputError("CS-PDF-NO-TEXT", f"no text layer on any of {n_pages} pages (scanned?)")
     empty_pages = sum(1 for lines in raw_pages if sum(len(x.strip()) for x in lines) < 20)
     if n_pages >= 2 and (empty_pages / n_pages > 0.5 or chars / n_pages < options.min_chars_per_page / 4):
-        raise InputError("CS-PDF-TOO-LITTLE-TEXT",
-                         f"{empty_pages} of {n_pages} pages have no text ({chars} characters in all)")
+        raise InputError(
+            "CS-PDF-TOO-LITTLE-TEXT", f"{empty_pages} of {n_pages} pages have no text ({chars} characters in all)"
+        )
     warnings: list[ErrorInfo] = []
-    quality = text_quality(text)
-    doubled = doubled_char_share(text)
+    words = word_list(text)  # tokenised once for both measures
+    quality = text_quality(text, words)
+    doubled = doubled_char_share(text, words)
     if len(text) > 500 and quality < GARBLED_QUALITY:
         detail = f"common-word share {quality:.3f}" + (f", doubled-letter words {doubled:.2f}" if doubled > 0.1 else "")
         raise InputError("CS-PDF-GARBLED", f"extracted text is not readable ({detail})")
     if quality < MIN_QUALITY or doubled > 0.1:
-        warnings.append(ErrorInfo(
-            "CS-PDF-LOW-QUALITY",
-            f"text extraction looks poor (common-word share {quality:.2f}, doubled-letter words {doubled:.2f})",
-            "Results may be unreliable; check the PDF or try --ocr.",
-        ))
+        warnings.append(
+            ErrorInfo(
+                "CS-PDF-LOW-QUALITY",
+                f"text extraction looks poor (common-word share {quality:.2f}, doubled-letter words {doubled:.2f})",
+                "Results may be unreliable; check the PDF or try --ocr.",
+            )
+        )
     if empty_pages and empty_pages / n_pages <= 0.5:
         warnings.append(ErrorInfo("CS-PDF-PAGES-WITHOUT-TEXT", f"{empty_pages} of {n_pages} pages have no text"))
     if ligatures.detected:
-        warnings.append(ErrorInfo(
-            "CS-PDF-LOST-LIGATURES",
-            f"about {ligatures.share:.1%} of words lost a ligature (ti/fi/fl/ff/tt), e.g. "
-            f"{', '.join(repr(w) for w in ligatures.examples[:3])}; {len(ligatures.repairs)} misspellings "
-            "repaired (unambiguous ones only)",
-        ))
+        warnings.append(
+            ErrorInfo(
+                "CS-PDF-LOST-LIGATURES",
+                f"about {ligatures.share:.1%} of words lost a ligature (ti/fi/fl/ff/tt), e.g. "
+                f"{', '.join(repr(w) for w in ligatures.examples[:3])}; {len(ligatures.repairs)} misspellings "
+                "repaired (unambiguous ones only)",
+            )
+        )
     return Document(name, sha, "pdf", text, tuple(page_starts), tuple(blocks), extractor, tuple(warnings))
 
 

@@ -12,7 +12,8 @@ from clausescan.model import Block, Document
 
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+\S")
 _PAGE_LINE_RE = re.compile(
-    r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+    r"^(?:page\s+)?[-\u2013(]?\s*\d{1,4}\s*[-\u2013)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
+)
 _DIGITS_RE = re.compile(r"\d+")
 FURNITURE_REPEATS = 3  # a short line seen this often (digits masked) is a running header/footer
 # Inline HTML in Markdown (Common Paper uses <span>): blanked to spaces of the same length so
@@ -132,11 +133,11 @@ def mark_furniture(text: str, blocks: list[Block]) -> list[Block]:
     from collections import Counter
     from dataclasses import replace
 
-    keys = [_DIGITS_RE.sub("#", text[b.start:b.end].strip().lower()) for b in blocks]
+    keys = [_DIGITS_RE.sub("#", text[b.start : b.end].strip().lower()) for b in blocks]
     counts = Counter(k for k in keys if len(k) <= 120)
     out = []
     for b, key in zip(blocks, keys):
-        line = text[b.start:b.end].strip()
+        line = text[b.start : b.end].strip()
         repeated = counts.get(key, 0) >= FURNITURE_REPEATS and len(key) <= 120 and not key.startswith(("(", "#"))
         if (_PAGE_LINE_RE.match(line) or (repeated and not line.endswith((".", ";", ":")))) and b.heading_level is None:
             out.append(replace(b, kind="furniture"))

@@ -30,13 +30,25 @@ def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
     return f"{prefix} // {own} // {clause.text}" if prefix or own else clause.text
 
 
+MIN_CLAUSE_CHARS = 25
+
 # A label implied by another label plus a stated attribute (shared/taxonomy.md): an assistance
 # clause that states its length provides the transition period; a termination right that states
 # its notice provides the notice period. The derived score is the source label's.
 DERIVED_LABELS: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset({"termination_assistance"}), "transition_days", "transition_period"),
-    (frozenset({"termination_for_convenience", "termination_for_cause", "termination_for_insolvency",
-                "termination_for_change_of_control"}), "notice_days", "termination_notice_period"),
+    (
+        frozenset(
+            {
+                "termination_for_convenience",
+                "termination_for_cause",
+                "termination_for_insolvency",
+                "termination_for_change_of_control",
+            }
+        ),
+        "notice_days",
+        "termination_notice_period",
+    ),
 )
 
 
@@ -55,7 +67,12 @@ def derive_labels(labels: tuple[Label, ...], attributes: dict[str, object]) -> t
 def classify(clauses: list[Clause], tagger: Tagger) -> list[Clause]:
     """Clauses with labels from the tagger, attributes from the extractors, and derived labels."""
     by_id = {c.id: c for c in clauses}
-    predictions = tagger.predict([clause_input(c, by_id) for c in clauses])
+    # A bare heading or page fragment cannot provide a provision (taxonomy): not worth classifying.
+    worth = [i for i, c in enumerate(clauses) if len(c.text.strip()) >= MIN_CLAUSE_CHARS]
+    scored = tagger.predict([clause_input(clauses[i], by_id) for i in worth])
+    predictions: list[tuple[Label, ...]] = [()] * len(clauses)
+    for i, labels in zip(worth, scored):
+        predictions[i] = labels
     out = []
     for clause, labels in zip(clauses, predictions):
         names = {lab.label for lab in labels}

@@ -12,15 +12,49 @@ from dataclasses import dataclass
 from typing import Any
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-one": 21,
-    "twenty-four": 24, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
-    "seventy-five": 75, "ninety": 90, "one hundred twenty": 120, "one hundred and twenty": 120,
-    "one hundred eighty": 180, "one hundred and eighty": 180, "three hundred sixty-five": 365,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-one": 21,
+    "twenty-four": 24,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy-five": 75,
+    "ninety": 90,
+    "one hundred twenty": 120,
+    "one hundred and twenty": 120,
+    "one hundred eighty": 180,
+    "one hundred and eighty": 180,
+    "three hundred sixty-five": 365,
 }
-_UNIT_DAYS = {"day": 1, "business day": 1, "working day": 1, "calendar day": 1, "week": 7,
-              "month": 30, "calendar month": 30, "year": 365}
+_UNIT_DAYS = {
+    "day": 1,
+    "business day": 1,
+    "working day": 1,
+    "calendar day": 1,
+    "week": 7,
+    "month": 30,
+    "calendar month": 30,
+    "year": 365,
+}
 _NUM_WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 DURATION_RE = re.compile(
     r"(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))"
@@ -56,7 +90,7 @@ def durations(text: str) -> list[Duration]:
     """Every period in the text ("thirty (30) days", "12 months", "six months'") in days."""
     out = []
     for m in DURATION_RE.finditer(text):
-        if _FREQUENCY_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+        if _FREQUENCY_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
             continue  # "every two weeks" is a frequency, not a period
         raw = m.group("digits") or m.group("num")
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.lower())
@@ -68,17 +102,20 @@ def durations(text: str) -> list[Duration]:
 
 
 def _near(text: str, pos: int, end: int, pattern: re.Pattern[str], window: int) -> bool:
-    return bool(pattern.search(text[max(0, pos - window): end + window]))
+    return bool(pattern.search(text[max(0, pos - window) : end + window]))
 
 
 _NOTICE_CONTEXT = re.compile(r"notice|notify|notif", re.IGNORECASE)
 _TERMINATION_CONTEXT = re.compile(r"terminat|non-?renewal|renew|cancel", re.IGNORECASE)
 _TRANSITION_CONTEXT = re.compile(
     r"transition|exit|termination assistance|disengagement|continue to (?:provide|perform)|"
-    r"continued (?:provision|services)|wind[- ]?down|run[- ]?off|migrat", re.IGNORECASE)
+    r"continued (?:provision|services)|wind[- ]?down|run[- ]?off|migrat",
+    re.IGNORECASE,
+)
 _CURE_CONTEXT = re.compile(r"cure|remed", re.IGNORECASE)
-_AVAILABILITY_CONTEXT = re.compile(r"availab|uptime|up-time|service level|sla\b|operational|of the time|functional",
-                                   re.IGNORECASE)
+_AVAILABILITY_CONTEXT = re.compile(
+    r"availab|uptime|up-time|service level|sla\b|operational|of the time|functional", re.IGNORECASE
+)
 _CREDIT_CONTEXT = re.compile(r"credit|reduction|rebate|refund|fee|charge", re.IGNORECASE)
 
 
@@ -90,7 +127,8 @@ NOTICE_RE = re.compile(
     r"|(?:notice|notification)(?:\s+period)?\s+of\s+(?:not\s+less\s+than\s+|at\s+least\s+|no\s+less\s+than\s+)?"
     r"(?P<b>" + _DURATION_SRC + r")"
     r"|notice\s+period\s+(?:is|shall\s+be)\s+(?:at\s+least\s+)?(?P<c>" + _DURATION_SRC + r")"
-    r"|notice[^.;]{0,60}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>" + _DURATION_SRC
+    r"|notice[^.;]{0,60}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>"
+    + _DURATION_SRC
     + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?(?:end|expir\w+|renewal|termination|last\s+day)",
     re.IGNORECASE,
 )
@@ -104,7 +142,7 @@ def notice_days(text: str) -> int | None:
         return None
     for m in NOTICE_RE.finditer(text):
         span = m.group("a") or m.group("b") or m.group("c") or m.group("d")
-        if m.group("a") and _CURE_BEFORE.search(text[max(0, m.start() - 80):m.start()]):
+        if m.group("a") and _CURE_BEFORE.search(text[max(0, m.start() - 80) : m.start()]):
             continue  # "not cured within 30 days after notice" is a cure period
         found = durations(span)
         if found:
@@ -114,29 +152,38 @@ def notice_days(text: str) -> int | None:
 
 def transition_days(text: str) -> int | None:
     """Length of the exit/transition assistance period: the longest period named near it."""
-    found = [d.days for d in durations(text) if _near(text, d.start, d.end, _TRANSITION_CONTEXT, 90)
-             and not _near(text, d.start, d.end, _NOTICE_CONTEXT, 12)]
+    found = [
+        d.days
+        for d in durations(text)
+        if _near(text, d.start, d.end, _TRANSITION_CONTEXT, 90) and not _near(text, d.start, d.end, _NOTICE_CONTEXT, 12)
+    ]
     return max(found) if found else None
 
 
 def cure_days(text: str) -> int | None:
     """Cure window for a breach: "fails to cure within thirty (30) days", "continued for 60 days"."""
     for d in durations(text):
-        before = text[max(0, d.start - 80):d.start]
+        before = text[max(0, d.start - 80) : d.start]
         if _CURE_BEFORE.search(before) or _near(text, d.start, d.end, _CURE_CONTEXT, 40):
             return d.days
     return None
 
 
 def availability_percent(text: str) -> float | None:
-    found = [float(m.group("value")) for m in PERCENT_RE.finditer(text)
-             if 90 <= float(m.group("value")) <= 100 and _near(text, m.start(), m.end(), _AVAILABILITY_CONTEXT, 80)]
+    found = [
+        float(m.group("value"))
+        for m in PERCENT_RE.finditer(text)
+        if 90 <= float(m.group("value")) <= 100 and _near(text, m.start(), m.end(), _AVAILABILITY_CONTEXT, 80)
+    ]
     return max(found) if found else None
 
 
 def credit_percent(text: str) -> float | None:
-    found = [float(m.group("value")) for m in PERCENT_RE.finditer(text)
-             if float(m.group("value")) < 90 and _near(text, m.start(), m.end(), _CREDIT_CONTEXT, 60)]
+    found = [
+        float(m.group("value"))
+        for m in PERCENT_RE.finditer(text)
+        if float(m.group("value")) < 90 and _near(text, m.start(), m.end(), _CREDIT_CONTEXT, 60)
+    ]
     return found[0] if found else None
 
 
@@ -162,8 +209,13 @@ def party(text: str) -> str | None:
 def extract(text: str, labels: set[str]) -> dict[str, Any]:
     """Attributes for one clause; which extractors run depends on its labels."""
     attrs: dict[str, Any] = {}
-    if labels & {"termination_for_convenience", "termination_for_cause", "termination_notice_period",
-                 "termination_for_insolvency", "termination_for_change_of_control"}:
+    if labels & {
+        "termination_for_convenience",
+        "termination_for_cause",
+        "termination_notice_period",
+        "termination_for_insolvency",
+        "termination_for_change_of_control",
+    }:
         attrs["notice_days"] = notice_days(text)
         if "termination_for_cause" in labels:
             attrs["cure_days"] = cure_days(text)

@@ -7,6 +7,7 @@ Files in the model directory:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -26,16 +27,14 @@ MODEL_NAME = "clause_classifier"
 def model_dirs() -> list[Path]:
     """Where the model may live: packaged in the wheel, or models/ beside an editable checkout."""
     dirs = []
-    try:
+    with contextlib.suppress(ModuleNotFoundError, TypeError):
         dirs.append(Path(str(resources.files("clausescan").joinpath("_models"))))
-    except (ModuleNotFoundError, TypeError):
-        pass
     dirs.append(Path(__file__).resolve().parents[2] / "models")
     return dirs
 
 
 def find_model(directory: Path | None = None) -> Path:
-    for d in ([directory] if directory else model_dirs()):
+    for d in [directory] if directory else model_dirs():
         if (d / f"{MODEL_NAME}.json").exists() and (d / f"{MODEL_NAME}.npz").exists():
             return d
     raise FileNotFoundError(f"{MODEL_NAME}.json/.npz not found in {', '.join(map(str, model_dirs()))}")
@@ -80,9 +79,13 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
     word = rebuild_vectorizer(meta["word"], arrays["word_idf"])
     char = rebuild_vectorizer(meta["char"], arrays["char_idf"])
     clf = ClauseClassifier(
-        labels=tuple(meta["labels"]), thresholds=np.asarray(meta["thresholds"], dtype=np.float32),
-        coef=arrays["coef"].astype(np.float32), intercept=arrays["intercept"].astype(np.float32),
-        word=word, char=char, meta={k: v for k, v in meta.items() if k not in ("word", "char")},
+        labels=tuple(meta["labels"]),
+        thresholds=np.asarray(meta["thresholds"], dtype=np.float32),
+        coef=arrays["coef"].astype(np.float32),
+        intercept=arrays["intercept"].astype(np.float32),
+        word=word,
+        char=char,
+        meta={k: v for k, v in meta.items() if k not in ("word", "char")},
         name=f"clause-classifier {meta.get('version', '?')}",
         fingerprint=hashlib.sha256(raw + npz).hexdigest(),
     )
@@ -90,14 +93,31 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
     return clf
 
 
-def save_classifier(directory: Path, labels: list[str], thresholds: list[float], coef: np.ndarray,
-                    intercept: np.ndarray, word: object, char: object, meta: dict[str, object]) -> None:
+def save_classifier(
+    directory: Path,
+    labels: list[str],
+    thresholds: list[float],
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    word: object,
+    char: object,
+    meta: dict[str, object],
+) -> None:
     from clausescan.nlp.features import vectorizer_state
 
     directory.mkdir(parents=True, exist_ok=True)
-    doc = {**meta, "labels": labels, "thresholds": [round(float(t), 4) for t in thresholds],
-           "word": vectorizer_state(word), "char": vectorizer_state(char)}  # type: ignore[arg-type]
+    doc = {
+        **meta,
+        "labels": labels,
+        "thresholds": [round(float(t), 4) for t in thresholds],
+        "word": vectorizer_state(word),
+        "char": vectorizer_state(char),
+    }  # type: ignore[arg-type]
     (directory / f"{MODEL_NAME}.json").write_text(json.dumps(doc, sort_keys=True, ensure_ascii=False), "utf-8")
-    np.savez_compressed(directory / f"{MODEL_NAME}.npz", coef=coef.astype(np.float16),
-                        intercept=intercept.astype(np.float32),
-                        word_idf=word.idf_.astype(np.float32), char_idf=char.idf_.astype(np.float32))  # type: ignore[attr-defined]
+    np.savez_compressed(
+        directory / f"{MODEL_NAME}.npz",
+        coef=coef.astype(np.float16),
+        intercept=intercept.astype(np.float32),
+        word_idf=word.idf_.astype(np.float32),
+        char_idf=char.idf_.astype(np.float32),
+    )  # type: ignore[attr-defined]

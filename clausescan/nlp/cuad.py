@@ -53,8 +53,12 @@ def contracts(root: Path | None = None) -> Iterator[CuadContract]:
                 answers[key] = row.get(f"{key}-Answer", "")
             pdf = meta.get("pdf_path") or ""
             yield CuadContract(
-                filename=row["Filename"], contract_type=meta["contract_type"], txt_path=root / meta["txt_path"],
-                pdf_path=(root / pdf) if pdf and (root / pdf).exists() else None, spans=spans, answers=answers,
+                filename=row["Filename"],
+                contract_type=meta["contract_type"],
+                txt_path=root / meta["txt_path"],
+                pdf_path=(root / pdf) if pdf and (root / pdf).exists() else None,
+                spans=spans,
+                answers=answers,
             )
 
 

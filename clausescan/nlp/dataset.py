@@ -110,8 +110,16 @@ def hand_doc(source: str, rows: list[dict], meta: dict | None) -> LabelledDoc:
     group = (meta or {}).get("group") or source
     if source.startswith("cuad/"):
         group = cuad_group(Path(source).stem)
-    return LabelledDoc(source, group, _family(meta, source), inputs, [c.text for c in clauses], y, True,
-                       clause_spans=[(c.char_start, c.char_end) for c in clauses])
+    return LabelledDoc(
+        source,
+        group,
+        _family(meta, source),
+        inputs,
+        [c.text for c in clauses],
+        y,
+        True,
+        clause_spans=[(c.char_start, c.char_end) for c in clauses],
+    )
 
 
 def cuad_docs(skip_sources: set[str]) -> Iterator[LabelledDoc]:
@@ -137,9 +145,17 @@ def cuad_docs(skip_sources: set[str]) -> Iterator[LabelledDoc]:
                     y[c_i, j] = (1 if _TERMINATE_RE.search(c.text) else -1) if hit else 0
                 else:
                     y[c_i, j] = 1 if hit else 0
-        yield LabelledDoc(source, cuad_group(con.txt_path.stem), "cuad:" + con.contract_type, inputs,
-                          [c.text for c in clauses], y, False, cuad_filename=con.filename,
-                          clause_spans=[(c.char_start, c.char_end) for c in clauses])
+        yield LabelledDoc(
+            source,
+            cuad_group(con.txt_path.stem),
+            "cuad:" + con.contract_type,
+            inputs,
+            [c.text for c in clauses],
+            y,
+            False,
+            cuad_filename=con.filename,
+            clause_spans=[(c.char_start, c.char_end) for c in clauses],
+        )
 
 
 def load_all(include_cuad: bool = True, work: Path = WORK) -> list[LabelledDoc]:
@@ -153,7 +169,9 @@ def load_all(include_cuad: bool = True, work: Path = WORK) -> list[LabelledDoc]:
     return docs
 
 
-def split(docs: list[LabelledDoc], seed: int = 13, test_share: float = 0.3) -> tuple[list[LabelledDoc], list[LabelledDoc]]:
+def split(
+    docs: list[LabelledDoc], seed: int = 13, test_share: float = 0.3
+) -> tuple[list[LabelledDoc], list[LabelledDoc]]:
     """Train/test by contract group, stratified by family and hand/CUAD; deterministic for a seed."""
     strata: dict[tuple[str, bool], list[str]] = {}
     hand_groups = {d.group for d in docs if d.hand}
@@ -164,7 +182,7 @@ def split(docs: list[LabelledDoc], seed: int = 13, test_share: float = 0.3) -> t
     test_groups: set[str] = set()
     for key in sorted(strata):
         groups = sorted(strata[key], key=lambda g: hashlib.sha256(f"{seed}:{g}".encode()).hexdigest())
-        n_test = int(round(len(groups) * test_share))
+        n_test = round(len(groups) * test_share)
         if len(groups) >= 2:
             n_test = max(1, n_test)
         test_groups.update(groups[:n_test])

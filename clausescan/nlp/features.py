@@ -22,11 +22,27 @@ def normalise(text: str) -> str:
     return _DIGITS_RE.sub("0", text[:MAX_CHARS].translate(_QUOTES).lower())
 
 
-def make_vectorizers(word_features: int = 60000, char_features: int = 120000) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(preprocessor=normalise, token_pattern=WORD_TOKEN, ngram_range=(1, 2), min_df=2,
-                           max_features=word_features, sublinear_tf=True, dtype=np.float32)
-    char = TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(3, 5), min_df=3,
-                           max_features=char_features, sublinear_tf=True, dtype=np.float32)
+def make_vectorizers(
+    word_features: int = 60000, char_features: int = 120000
+) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word = TfidfVectorizer(
+        preprocessor=normalise,
+        token_pattern=WORD_TOKEN,
+        ngram_range=(1, 2),
+        min_df=2,
+        max_features=word_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    char = TfidfVectorizer(
+        preprocessor=normalise,
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=3,
+        max_features=char_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
     return word, char
 
 
@@ -63,9 +79,14 @@ def vectorizer_state(vec: TfidfVectorizer) -> dict[str, object]:
 
 
 def rebuild_vectorizer(state: dict[str, object], idf: np.ndarray) -> TfidfVectorizer:
-    vec = TfidfVectorizer(preprocessor=normalise, analyzer=state["analyzer"],  # type: ignore[arg-type]
-                          token_pattern=state["token_pattern"],  # type: ignore[arg-type]
-                          ngram_range=tuple(state["ngram_range"]),  # type: ignore[arg-type]
-                          vocabulary=state["vocabulary"], sublinear_tf=True, dtype=np.float32)
+    vec = TfidfVectorizer(
+        preprocessor=normalise,
+        analyzer=state["analyzer"],  # type: ignore[arg-type]
+        token_pattern=state["token_pattern"],  # type: ignore[arg-type]
+        ngram_range=tuple(state["ngram_range"]),  # type: ignore[arg-type]
+        vocabulary=state["vocabulary"],
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
     vec.idf_ = idf.astype(np.float64)
     return vec

@@ -9,8 +9,10 @@ from clausescan.taxonomy import CUAD_MAP, LABELS
 
 
 def _row(label: str, m: dict[str, Any], k: dict[str, Any]) -> str:
-    return (f"| {label} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | **{m['f1']:.2f}** | "
-            f"{k['precision']:.2f} | {k['recall']:.2f} | {k['f1']:.2f} |")
+    return (
+        f"| {label} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | **{m['f1']:.2f}** | "
+        f"{k['precision']:.2f} | {k['recall']:.2f} | {k['f1']:.2f} |"
+    )
 
 
 def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, load_seconds: float) -> str:
@@ -28,7 +30,11 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "weights) over word 1-2-gram and character 3-5-gram TF-IDF of the clause with its heading context "
         "(numbers normalised to 0), plus 28 keyword-pattern indicator features. Each label has its own "
         "decision threshold, tuned on out-of-fold predictions of the training contracts (3-fold, grouped by "
-        "contract), never on the test set. Scores are logistic-regression probabilities.",
+        "contract) and kept within [0.25, 0.75], never on the test set. Scores are logistic-regression "
+        "probabilities. In the scan pipeline two labels are also derived from attributes "
+        "(`clausescan.nlp.DERIVED_LABELS`): an assistance clause that states its length provides "
+        "`transition_period`, a termination right that states its notice provides "
+        "`termination_notice_period`; the tables below measure the classifier alone.",
         "",
         "## Training data and licences",
         "- Hand-labelled clauses built by the project (`data/labels/`, see its README: 93 documents, 7,739 "
@@ -84,8 +90,10 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         ]
         for cat, lab in CUAD_MAP.items():
             m, k = doc["model"][lab], doc["keywords"][lab]
-            lines.append(f"| {lab} | {cat} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | "
-                         f"**{m['f1']:.2f}** | {k['f1']:.2f} |")
+            lines.append(
+                f"| {lab} | {cat} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | "
+                f"**{m['f1']:.2f}** | {k['f1']:.2f} |"
+            )
         lines.append("")
     if "cross_validation" in report:
         cv = report["cross_validation"]

@@ -98,27 +98,42 @@ def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[s
             tr, va = fj != k, fj == k
             if not va.any() or len(set(yj[tr])) < 2:
                 continue
-            m = LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed,
-                                   class_weight=CLASS_WEIGHT)
+            m = LogisticRegression(
+                C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT
+            )
             m.fit(xj[tr], yj[tr])
             oof[va] = m.predict_proba(xj[va])[:, 1]
         thresholds[j] = _best_threshold(yj, oof)
-        m = LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed,
-                                   class_weight=CLASS_WEIGHT)
+        m = LogisticRegression(
+            C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT
+        )
         m.fit(xj, yj)
         coef[j] = m.coef_[0]
         intercept[j] = m.intercept_[0]
         log(f"{label}: {pos} positives / {len(yj)} known, threshold {thresholds[j]:.3f}")
-    return {"word": word, "char": char, "coef": coef, "intercept": intercept, "thresholds": thresholds,
-            "counts": counts}
+    return {
+        "word": word,
+        "char": char,
+        "coef": coef,
+        "intercept": intercept,
+        "thresholds": thresholds,
+        "counts": counts,
+    }
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn, "tp": tp,
-            "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f, 3),
+        "support": tp + fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def clause_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, dict[str, float | int]]:
@@ -187,8 +202,10 @@ def train_and_evaluate(out_dir: Path, seed: int = 13, log: Callable[[str], None]
     docs = load_all()
     attach_cuad_twins(docs)
     train_docs, test_docs = split(docs, seed)
-    log(f"documents: {len(docs)} ({sum(d.hand for d in docs)} hand-labelled); "
-        f"train {len(train_docs)}, test {len(test_docs)}")
+    log(
+        f"documents: {len(docs)} ({sum(d.hand for d in docs)} hand-labelled); "
+        f"train {len(train_docs)}, test {len(test_docs)}"
+    )
     tr = stack(train_docs)
     model = fit(tr, seed, log)
     meta = {
@@ -199,8 +216,16 @@ def train_and_evaluate(out_dir: Path, seed: int = 13, log: Callable[[str], None]
         "label_counts_train": model["counts"],
         "c": C_VALUE,
     }
-    save_classifier(out_dir, list(LABELS), list(model["thresholds"]), model["coef"], model["intercept"],  # type: ignore[arg-type]
-                    model["word"], model["char"], meta)
+    save_classifier(
+        out_dir,
+        list(LABELS),
+        list(model["thresholds"]),
+        model["coef"],
+        model["intercept"],  # type: ignore[arg-type]
+        model["word"],
+        model["char"],
+        meta,
+    )
     train_seconds = time.perf_counter() - t0
     clf = load_classifier(out_dir)
     report = evaluate_docs(clf, test_docs)
@@ -232,19 +257,31 @@ def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object
         y_c = stack(cuad_only).y
         cm = predict_docs(model_predict, cuad_only)
         ck = predict_docs(keyword_predict, cuad_only)
-        report["clause_level_cuad"] = {"model": clause_metrics(y_c, np.vstack(cm)),
-                                       "keywords": clause_metrics(y_c, np.vstack(ck))}
+        report["clause_level_cuad"] = {
+            "model": clause_metrics(y_c, np.vstack(cm)),
+            "keywords": clause_metrics(y_c, np.vstack(ck)),
+        }
     if cuad:
         dm, dk = predict_docs(model_predict, cuad), predict_docs(keyword_predict, cuad)
-        report["document_level_cuad"] = {"model": doc_presence_metrics(cuad, dm),
-                                         "keywords": doc_presence_metrics(cuad, dk)}
+        report["document_level_cuad"] = {
+            "model": doc_presence_metrics(cuad, dm),
+            "keywords": doc_presence_metrics(cuad, dk),
+        }
     report["summary"] = summarise(report)
     return report
 
 
-CORE = ("termination_for_convenience", "termination_for_cause", "termination_for_insolvency",
-        "termination_for_change_of_control", "termination_notice_period", "termination_assistance",
-        "ip_ownership", "data_return", "service_levels")
+CORE = (
+    "termination_for_convenience",
+    "termination_for_cause",
+    "termination_for_insolvency",
+    "termination_for_change_of_control",
+    "termination_notice_period",
+    "termination_assistance",
+    "ip_ownership",
+    "data_return",
+    "service_levels",
+)
 
 
 def summarise(report: dict[str, object]) -> dict[str, object]:
@@ -254,6 +291,7 @@ def summarise(report: dict[str, object]) -> dict[str, object]:
         rows = hand[who]  # type: ignore[index]
         eligible = {k: v for k, v in rows.items() if v["support"] >= 10}
         out[f"{who}_macro_f1_labels_with_10_test_positives"] = (
-            round(float(np.mean([v["f1"] for v in eligible.values()])), 3) if eligible else None)
+            round(float(np.mean([v["f1"] for v in eligible.values()])), 3) if eligible else None
+        )
         out[f"{who}_eligible_labels"] = sorted(eligible)
     return out

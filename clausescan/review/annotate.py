@@ -74,10 +74,17 @@ class AnnotateSummary:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"output": self.output, "mode": self.mode, "comments_added": self.comments_added,
-                "evidence_clauses": self.evidence_clauses, "matched": self.matched,
-                "unmatched": list(self.unmatched), "missing": self.missing, "findings": self.findings,
-                "notes": list(self.notes)}
+        return {
+            "output": self.output,
+            "mode": self.mode,
+            "comments_added": self.comments_added,
+            "evidence_clauses": self.evidence_clauses,
+            "matched": self.matched,
+            "unmatched": list(self.unmatched),
+            "missing": self.missing,
+            "findings": self.findings,
+            "notes": list(self.notes),
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +184,16 @@ def map_clauses(paras: list[_Para], clauses: list[Clause]) -> dict[str, int]:
         found = _pick(sorted(set(by_prefix.get(full[:KEY_CHARS], []) + by_prefix.get(bare[:KEY_CHARS], []))), cursor)
         if found is None and " | " in line:  # a table row: its first cell's (first) paragraph
             cell = normalise(line.split(" | ", 1)[0])
-            found = _pick([i for i, p in enumerate(paras)
-                           if cell.startswith(p.norm) and (len(p.norm) == len(cell) or cell[len(p.norm)] == " ")
-                           and len(p.norm) >= min(len(cell), 12)], cursor)
+            found = _pick(
+                [
+                    i
+                    for i, p in enumerate(paras)
+                    if cell.startswith(p.norm)
+                    and (len(p.norm) == len(cell) or cell[len(p.norm)] == " ")
+                    and len(p.norm) >= min(len(cell), 12)
+                ],
+                cursor,
+            )
         if found is None and len(bare) >= 15:  # a clause that starts inside a longer paragraph
             key = bare[:60]
             found = _pick([i for i, p in enumerate(paras) if key in p.norm], cursor)
@@ -234,8 +248,13 @@ def _finding_block(f: Finding, full: bool = True, first_at: str = "") -> list[tu
     if f.waiver:
         lines.append((f"Waived: {f.waiver}", False))
     if not full:
-        lines.append((f"Why it matters{' and suggested language' if f.status == 'weak' else ''}: "
-                      f"see the comment on {first_at}.", False))
+        lines.append(
+            (
+                f"Why it matters{' and suggested language' if f.status == 'weak' else ''}: "
+                f"see the comment on {first_at}.",
+                False,
+            )
+        )
         return lines
     if f.rationale:
         lines.append((f"Why it matters: {f.rationale}", False))
@@ -247,14 +266,20 @@ def _finding_block(f: Finding, full: bool = True, first_at: str = "") -> list[tu
     return lines
 
 
-def _summary_block(result: DocumentResult, playbook: Playbook | None,
-                   unmatched: list[tuple[str, list[str]]]) -> list[tuple[str, bool]]:
+def _summary_block(
+    result: DocumentResult, playbook: Playbook | None, unmatched: list[tuple[str, list[str]]]
+) -> list[tuple[str, bool]]:
     counts = _counts(result)
     title = f"{playbook.title} {playbook.version}" if playbook else "playbook"
     lines: list[tuple[str, bool]] = [(f"clausescan review: {title}", True)]
-    lines.append((f"Coverage {_pct(result.coverage)}: {counts['present']} present, {counts['weak']} weak, "
-                  f"{counts['missing']} missing, {counts['waived']} waived. Each provision found is "
-                  f"commented on the clause that provides it.", False))
+    lines.append(
+        (
+            f"Coverage {_pct(result.coverage)}: {counts['present']} present, {counts['weak']} weak, "
+            f"{counts['missing']} missing, {counts['waived']} waived. Each provision found is "
+            f"commented on the clause that provides it.",
+            False,
+        )
+    )
     missing = [f for f in result.provisions if f.status == "missing"]
     if not missing:
         lines.append(("Missing provisions: none. Every provision in the playbook was found.", True))
@@ -313,8 +338,11 @@ def annotate_docx(src: Path, dst: Path, result: DocumentResult, playbook: Playbo
             if e.clause_id in by_id and f not in carried.get(e.clause_id, []):
                 carried.setdefault(e.clause_id, []).append(f)
     mapping = map_clauses(paras, [by_id[cid] for cid in carried])
-    unmatched = [(f"clause {by_id[cid].number}" if by_id[cid].number else f"clause {cid}",
-                  sorted({f.rule_id for f in fs})) for cid, fs in sorted(carried.items()) if cid not in mapping]
+    unmatched = [
+        (f"clause {by_id[cid].number}" if by_id[cid].number else f"clause {cid}", sorted({f.rule_id for f in fs}))
+        for cid, fs in sorted(carried.items())
+        if cid not in mapping
+    ]
 
     # one comment per paragraph: everything the clauses starting there carry
     per_para: dict[int, list[Finding]] = {}
@@ -326,7 +354,7 @@ def annotate_docx(src: Path, dst: Path, result: DocumentResult, playbook: Playbo
     for cid in sorted(mapping, key=lambda c: by_id[c].char_start):
         number = by_id[cid].number
         words = by_id[cid].text.split()
-        label = f"clause {number}" if number else f"the text beginning \"{' '.join(words[:5])}\""
+        label = f"clause {number}" if number else f'the text beginning "{" ".join(words[:5])}"'
         for f in carried[cid]:
             first_at.setdefault(f.rule_id, (mapping[cid], label))
     added = 0
@@ -344,9 +372,14 @@ def annotate_docx(src: Path, dst: Path, result: DocumentResult, playbook: Playbo
             added += 1
     document.save(str(dst))
     return AnnotateSummary(
-        output=str(dst), mode="comments", comments_added=added, evidence_clauses=len(carried),
-        matched=len(mapping), unmatched=tuple(w for w, _ in unmatched),
-        missing=sum(1 for f in result.provisions if f.status == "missing"), findings=len(result.provisions),
+        output=str(dst),
+        mode="comments",
+        comments_added=added,
+        evidence_clauses=len(carried),
+        matched=len(mapping),
+        unmatched=tuple(w for w, _ in unmatched),
+        missing=sum(1 for f in result.provisions if f.status == "missing"),
+        findings=len(result.provisions),
     )
 
 
@@ -379,8 +412,9 @@ def _labelled(document: DocxDocument, label: str, text: str, style: str | None =
     para.add_run(text)
 
 
-def write_review_memo(result: DocumentResult, playbook: Playbook | None, dst: Path,
-                      model: str | None = None) -> AnnotateSummary:
+def write_review_memo(
+    result: DocumentResult, playbook: Playbook | None, dst: Path, model: str | None = None
+) -> AnnotateSummary:
     """A DOCX review memo for ``result`` (any input format), written to ``dst``."""
     if result.status != "ok":
         raise ValueError(f"cannot write a memo for a document that failed to read: {result.error}")
@@ -393,26 +427,35 @@ def write_review_memo(result: DocumentResult, playbook: Playbook | None, dst: Pa
     document.add_heading(f"Contract review memo: {Path(result.path).name}", level=0)
     _labelled(document, "Document", result.path)
     _labelled(document, "SHA-256", result.sha256 or "n/a")
-    _labelled(document, "Format", f"{result.format} ({result.pages} page{'s' if result.pages != 1 else ''}, "
-                                  f"read with {result.extractor})")
+    _labelled(
+        document,
+        "Format",
+        f"{result.format} ({result.pages} page{'s' if result.pages != 1 else ''}, read with {result.extractor})",
+    )
     if playbook:
         _labelled(document, "Playbook", f"{playbook.title} (id {playbook.id}, version {playbook.version})")
     _labelled(document, "Produced by", f"clausescan {__version__}" + (f", model {model}" if model else ""))
     document.add_paragraph(
         "Produced automatically by clausescan. It finds and grades exit provisions; it does not replace a "
-        "lawyer's reading of the contract. Clause numbers and page numbers refer to the document above.")
+        "lawyer's reading of the contract. Clause numbers and page numbers refer to the document above."
+    )
 
     counts = _counts(result)
     document.add_heading("Summary", level=1)
-    _table(document, ["Measure", "Value"], [
-        ["Coverage (severity-weighted)", _pct(result.coverage)],
-        ["Provisions checked", str(len(result.provisions))],
-        ["Present", str(counts["present"])],
-        ["Weak", str(counts["weak"])],
-        ["Missing", str(counts["missing"])],
-        ["Waived", str(counts["waived"])],
-        ["Clauses read", str(len(result.clauses))],
-    ], [3.0, 1.5])
+    _table(
+        document,
+        ["Measure", "Value"],
+        [
+            ["Coverage (severity-weighted)", _pct(result.coverage)],
+            ["Provisions checked", str(len(result.provisions))],
+            ["Present", str(counts["present"])],
+            ["Weak", str(counts["weak"])],
+            ["Missing", str(counts["missing"])],
+            ["Waived", str(counts["waived"])],
+            ["Clauses read", str(len(result.clauses))],
+        ],
+        [3.0, 1.5],
+    )
     for w in result.warnings:
         _labelled(document, f"Warning {w.code}", w.message)
 
@@ -450,8 +493,14 @@ def write_review_memo(result: DocumentResult, playbook: Playbook | None, dst: Pa
     return AnnotateSummary(output=str(dst), mode="memo", missing=counts["missing"], findings=len(result.provisions))
 
 
-def review(src: Path, dst: Path, result: DocumentResult, playbook: Playbook | None,
-           memo: bool = False, model: str | None = None) -> AnnotateSummary:
+def review(
+    src: Path,
+    dst: Path,
+    result: DocumentResult,
+    playbook: Playbook | None,
+    memo: bool = False,
+    model: str | None = None,
+) -> AnnotateSummary:
     """Annotated DOCX for a .docx input, a review memo for anything else (or when ``memo``)."""
     if not memo and result.format == "docx" and Path(src).suffix.lower() == ".docx":
         try:

@@ -25,9 +25,14 @@ def _fail(exc: ClausescanError) -> None:
     fail(exc)
 
 
-def _scan(paths: tuple[str, ...], playbook: str | None, option_pairs: tuple[str, ...],
-          threshold_pairs: tuple[str, ...], password: str | None,
-          config_path: str | None) -> tuple[list[DocumentResult], Playbook, str]:
+def _scan(
+    paths: tuple[str, ...],
+    playbook: str | None,
+    option_pairs: tuple[str, ...],
+    threshold_pairs: tuple[str, ...],
+    password: str | None,
+    config_path: str | None,
+) -> tuple[list[DocumentResult], Playbook, str]:
     """Scan each path (config file and command line merged as for ``scan``); exit 2 on an input error."""
     from clausescan.cli import parse_pairs
     from clausescan.nlp import default_tagger
@@ -35,9 +40,14 @@ def _scan(paths: tuple[str, ...], playbook: str | None, option_pairs: tuple[str,
     from clausescan.runner import RunRequest, build_options
     from clausescan.scan import load_scan_playbook, scan_document
 
-    request = RunRequest(paths=paths, playbook=playbook, options=parse_pairs(option_pairs, "option"),
-                         thresholds=parse_pairs(threshold_pairs, "threshold"), password=password,
-                         config_path=config_path)
+    request = RunRequest(
+        paths=paths,
+        playbook=playbook,
+        options=parse_pairs(option_pairs, "option"),
+        thresholds=parse_pairs(threshold_pairs, "threshold"),
+        password=password,
+        config_path=config_path,
+    )
     options = build_options(request)[0]
     pb = load_scan_playbook(options)
     tagger = default_tagger()
@@ -46,8 +56,12 @@ def _scan(paths: tuple[str, ...], playbook: str | None, option_pairs: tuple[str,
         result = scan_document(Path(p), pb, tagger, options)
         if result.status != "ok":
             err = result.error
-            raise _InputFailure(result.path, err.code if err else "CS-INTERNAL",
-                                err.message if err else "unreadable", err.hint if err else None)
+            raise _InputFailure(
+                result.path,
+                err.code if err else "CS-INTERNAL",
+                err.message if err else "unreadable",
+                err.hint if err else None,
+            )
         results.append(with_filled_language(result, pb))
     return results, pb, tagger.name
 
@@ -57,15 +71,23 @@ class _InputFailure(ClausescanError):
         super().__init__(code, f"{path}: {message}", hint)
 
 
-_playbook_option = click.option("-p", "--playbook", default=None,
-                                help="Built-in playbook id (backsourcing, dora) or a YAML file.")
-_option_option = click.option("--option", "option_pairs", multiple=True,
-                              help="Playbook option, e.g. --option critical_function=true.")
-_threshold_option = click.option("--threshold", "threshold_pairs", multiple=True,
-                                 help="Override a playbook threshold, e.g. min_transition_days=365.")
+_playbook_option = click.option(
+    "-p", "--playbook", default=None, help="Built-in playbook id (backsourcing, dora) or a YAML file."
+)
+_option_option = click.option(
+    "--option", "option_pairs", multiple=True, help="Playbook option, e.g. --option critical_function=true."
+)
+_threshold_option = click.option(
+    "--threshold", "threshold_pairs", multiple=True, help="Override a playbook threshold, e.g. min_transition_days=365."
+)
 _password_option = click.option("--password", default=None, help="Password for encrypted PDFs.")
-_config_option = click.option("--config", "config_path", type=click.Path(), default=None,
-                              help="Config file (default: clausescan.toml or pyproject.toml found upward).")
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(),
+    default=None,
+    help="Config file (default: clausescan.toml or pyproject.toml found upward).",
+)
 
 
 @click.command()
@@ -77,8 +99,16 @@ _config_option = click.option("--config", "config_path", type=click.Path(), defa
 @click.option("--memo", is_flag=True, help="Write a review memo even for a DOCX input.")
 @_password_option
 @_config_option
-def annotate(contract: str, output: str, playbook: str | None, option_pairs: tuple[str, ...],
-             threshold_pairs: tuple[str, ...], memo: bool, password: str | None, config_path: str | None) -> None:
+def annotate(
+    contract: str,
+    output: str,
+    playbook: str | None,
+    option_pairs: tuple[str, ...],
+    threshold_pairs: tuple[str, ...],
+    memo: bool,
+    password: str | None,
+    config_path: str | None,
+) -> None:
     """Review one contract for a lawyer.
 
     A DOCX comes back as an annotated copy: a Word comment on each clause that provides (or
@@ -90,8 +120,9 @@ def annotate(contract: str, output: str, playbook: str | None, option_pairs: tup
     out = Path(output)
     try:
         if out.exists() and Path(contract).exists() and out.resolve() == Path(contract).resolve():
-            raise UsageError("CS-CONFIG-INVALID", "the output would overwrite the contract",
-                             "Pass a different file to -o.")
+            raise UsageError(
+                "CS-CONFIG-INVALID", "the output would overwrite the contract", "Pass a different file to -o."
+            )
         (result,), pb, model = _scan((contract,), playbook, option_pairs, threshold_pairs, password, config_path)
     except ClausescanError as exc:
         _fail(exc)
@@ -105,13 +136,14 @@ def annotate(contract: str, output: str, playbook: str | None, option_pairs: tup
         tmp.unlink(missing_ok=True)
     if summary.mode == "comments":
         located = f"{summary.matched} of {summary.evidence_clauses} evidence clauses located"
-        click.echo(f"wrote {out}: annotated copy, {summary.comments_added} comments ({located}; "
-                   f"{summary.missing} missing provision{'s' if summary.missing != 1 else ''} in the summary comment)")
+        click.echo(
+            f"wrote {out}: annotated copy, {summary.comments_added} comments ({located}; "
+            f"{summary.missing} missing provision{'s' if summary.missing != 1 else ''} in the summary comment)"
+        )
         if summary.unmatched:
             click.echo(f"not located in the Word text: {', '.join(summary.unmatched)}", err=True)
     else:
-        click.echo(f"wrote {out}: review memo, {summary.findings} findings "
-                   f"({summary.missing} missing)")
+        click.echo(f"wrote {out}: review memo, {summary.findings} findings ({summary.missing} missing)")
     for note in summary.notes:
         click.echo(f"note: {note}", err=True)
     sys.exit(EXIT_CLEAN)
@@ -120,8 +152,15 @@ def annotate(contract: str, output: str, playbook: str | None, option_pairs: tup
 @click.command("compare")
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("-o", "--output", type=click.Path(), default=None, help="Write to this file (default: stdout).")
 @click.option("--fail-on-weakening", is_flag=True, help="Exit 1 when any provision was weakened or removed.")
 @_playbook_option
@@ -129,9 +168,18 @@ def annotate(contract: str, output: str, playbook: str | None, option_pairs: tup
 @_threshold_option
 @_password_option
 @_config_option
-def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on_weakening: bool,
-                    playbook: str | None, option_pairs: tuple[str, ...], threshold_pairs: tuple[str, ...],
-                    password: str | None, config_path: str | None) -> None:
+def compare_command(
+    old: str,
+    new: str,
+    fmt: str,
+    output: str | None,
+    fail_on_weakening: bool,
+    playbook: str | None,
+    option_pairs: tuple[str, ...],
+    threshold_pairs: tuple[str, ...],
+    password: str | None,
+    config_path: str | None,
+) -> None:
     """Compare two versions of a contract: which provisions were added, removed, weakened or strengthened."""
     from clausescan.cli import write_atomic
     from clausescan.review.compare import compare, render_comparison

@@ -70,16 +70,22 @@ LABEL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "liability_cap": ("amount",),
 }
 ATTRIBUTE_NAMES = {
-    "transition_days": "transition period", "notice_days": "notice period", "cure_days": "cure period",
-    "credit_percent": "service credit", "availability_percent": "availability", "amount": "amount",
+    "transition_days": "transition period",
+    "notice_days": "notice period",
+    "cure_days": "cure period",
+    "credit_percent": "service credit",
+    "availability_percent": "availability",
+    "amount": "amount",
 }
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _SUPPLIER_MAY_TERMINATE = re.compile(
     r"\b(?:supplier|provider|vendor|contractor|consultant|licensor)\b[^.;]{0,80}?\bmay\b[^.;]{0,120}?\bterminat",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CUSTOMER_MAY_TERMINATE = re.compile(
     r"\b(?:customer|client|buyer|purchaser|either party|each party)\b[^.;]{0,80}?\bmay\b[^.;]{0,120}?\bterminat",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,8 +101,13 @@ class AttributeDelta:
     text: str  # "transition period 12 → 6 months"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"attribute": self.attribute, "old": self.old, "new": self.new, "direction": self.direction,
-                "text": self.text}
+        return {
+            "attribute": self.attribute,
+            "old": self.old,
+            "new": self.new,
+            "direction": self.direction,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -112,8 +123,15 @@ class Effect:
     basis: str = "wording"  # status | attribute | evidence | wording
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "title": self.title, "verdict": self.verdict, "basis": self.basis,
-                "old_status": self.old_status, "new_status": self.new_status, "why": self.why}
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "verdict": self.verdict,
+            "basis": self.basis,
+            "old_status": self.old_status,
+            "new_status": self.new_status,
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True)
@@ -147,13 +165,23 @@ class ClauseChange:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "where": self.where, "old_number": self.old_number, "new_number": self.new_number,
-            "old_clause_id": self.old_clause_id, "new_clause_id": self.new_clause_id, "old_page": self.old_page,
-            "new_page": self.new_page, "heading": self.heading,
+            "kind": self.kind,
+            "where": self.where,
+            "old_number": self.old_number,
+            "new_number": self.new_number,
+            "old_clause_id": self.old_clause_id,
+            "new_clause_id": self.new_clause_id,
+            "old_page": self.old_page,
+            "new_page": self.new_page,
+            "heading": self.heading,
             "similarity": None if self.similarity is None else round(self.similarity, 3),
-            "verdict": self.verdict, "summary": self.summary, "deltas": [d.to_dict() for d in self.deltas],
-            "effects": [e.to_dict() for e in self.effects], "diff": [list(x) for x in self.diff],
-            "old_text": self.old_text, "new_text": self.new_text,
+            "verdict": self.verdict,
+            "summary": self.summary,
+            "deltas": [d.to_dict() for d in self.deltas],
+            "effects": [e.to_dict() for e in self.effects],
+            "diff": [list(x) for x in self.diff],
+            "old_text": self.old_text,
+            "new_text": self.new_text,
         }
 
 
@@ -169,9 +197,16 @@ class ProvisionChange:
     clauses: tuple[str, ...] = ()  # ClauseChange.where of the changes behind the verdict
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "title": self.title, "severity": self.severity, "verdict": self.verdict,
-                "old_status": self.old_status, "new_status": self.new_status, "summary": self.summary,
-                "clauses": list(self.clauses)}
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "severity": self.severity,
+            "verdict": self.verdict,
+            "old_status": self.old_status,
+            "new_status": self.new_status,
+            "summary": self.summary,
+            "clauses": list(self.clauses),
+        }
 
 
 @dataclass(frozen=True)
@@ -209,10 +244,20 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "old": {"path": self.old_path, "sha256": self.old_sha256, "clauses": self.old_clauses,
-                    "pages": self.old_pages, "coverage": self.old_coverage},
-            "new": {"path": self.new_path, "sha256": self.new_sha256, "clauses": self.new_clauses,
-                    "pages": self.new_pages, "coverage": self.new_coverage},
+            "old": {
+                "path": self.old_path,
+                "sha256": self.old_sha256,
+                "clauses": self.old_clauses,
+                "pages": self.old_pages,
+                "coverage": self.old_coverage,
+            },
+            "new": {
+                "path": self.new_path,
+                "sha256": self.new_sha256,
+                "clauses": self.new_clauses,
+                "pages": self.new_pages,
+                "coverage": self.new_coverage,
+            },
             "matched_clauses": self.matched,
             "moved": [{"old_number": a, "new_number": b} for a, b in self.moved],
             "summary": self.counts(),
@@ -277,8 +322,14 @@ def match_clauses(old: list[Clause], new: list[Clause]) -> tuple[dict[int, tuple
     return (pairs, [i for i in range(len(old)) if i not in pairs], [j for j in range(len(new)) if j not in taken])
 
 
-def _fill_gaps(old: list[Clause], new: list[Clause], ob: list[str], nb: list[str],
-               pairs: dict[int, tuple[int, float]], taken: set[int]) -> None:
+def _fill_gaps(
+    old: list[Clause],
+    new: list[Clause],
+    ob: list[str],
+    nb: list[str],
+    pairs: dict[int, tuple[int, float]],
+    taken: set[int],
+) -> None:
     """Pass 3: a clause rewritten in place. Between two matched neighbours, unmatched clauses on
     both sides pair up in order when they carry the same number, or when the gaps are the same size
     and the texts are at least ``GAP_THRESHOLD`` alike."""
@@ -414,8 +465,9 @@ def _rules(old: DocumentResult, new: DocumentResult, playbook: Playbook | None) 
             out[r.id] = _RuleInfo(r.id, r.title, r.severity, r.labels, frozenset(attrs))
     for rid, f in findings.items():
         if rid not in out:
-            out[rid] = _RuleInfo(rid, f.title, f.severity, (f.label,) if f.label else (),
-                                 frozenset(LABEL_ATTRIBUTES.get(f.label, ())))
+            out[rid] = _RuleInfo(
+                rid, f.title, f.severity, (f.label,) if f.label else (), frozenset(LABEL_ATTRIBUTES.get(f.label, ()))
+            )
     return [out[k] for k in sorted(out)]
 
 
@@ -516,12 +568,22 @@ def compare(old: DocumentResult, new: DocumentResult, playbook: Playbook | None 
         ref = b or a
         assert ref is not None
         change = ClauseChange(
-            kind=kind, old_number=a.number if a else None, new_number=b.number if b else None,
-            old_clause_id=a.id if a else None, new_clause_id=b.id if b else None,
-            old_page=a.page_start if a else None, new_page=b.page_start if b else None,
-            heading=ref.heading, similarity=ratio, verdict=verdict, summary="", deltas=deltas,
-            effects=effects, diff=word_diff(a.text, b.text) if a and b else (),
-            old_text=_shorten(a.text) if a else "", new_text=_shorten(b.text) if b else "",
+            kind=kind,
+            old_number=a.number if a else None,
+            new_number=b.number if b else None,
+            old_clause_id=a.id if a else None,
+            new_clause_id=b.id if b else None,
+            old_page=a.page_start if a else None,
+            new_page=b.page_start if b else None,
+            heading=ref.heading,
+            similarity=ratio,
+            verdict=verdict,
+            summary="",
+            deltas=deltas,
+            effects=effects,
+            diff=word_diff(a.text, b.text) if a and b else (),
+            old_text=_shorten(a.text) if a else "",
+            new_text=_shorten(b.text) if b else "",
         )
         changes.append(_with_summary(change))
 
@@ -552,23 +614,52 @@ def compare(old: DocumentResult, new: DocumentResult, playbook: Playbook | None 
             parts.append("no clause edit found; the provision was found differently in the new version")
         parts = list(dict.fromkeys(parts))
         summary = "; ".join(parts + notes)
-        provisions.append(ProvisionChange(rule.rule_id, rule.title, rule.severity, verdict, os_, ns, summary,
-                                          tuple(dict.fromkeys(c.where for c, _ in mine))))
+        provisions.append(
+            ProvisionChange(
+                rule.rule_id,
+                rule.title,
+                rule.severity,
+                verdict,
+                os_,
+                ns,
+                summary,
+                tuple(dict.fromkeys(c.where for c, _ in mine)),
+            )
+        )
     provisions.sort(key=lambda p: (_PRIORITY[p.verdict], p.rule_id))
     notes = []
     if playbook is None:
         notes.append("compared without a playbook: provisions are matched by each finding's primary label only")
     return Comparison(
-        old_path=old.path, new_path=new.path, old_sha256=old.sha256, new_sha256=new.sha256,
-        old_clauses=len(oc), new_clauses=len(nc), matched=len(pairs), moved=tuple(moved),
-        changes=tuple(changes), provisions=tuple(provisions), old_coverage=old.coverage,
-        new_coverage=new.coverage, old_pages=old.pages, new_pages=new.pages, notes=tuple(notes),
+        old_path=old.path,
+        new_path=new.path,
+        old_sha256=old.sha256,
+        new_sha256=new.sha256,
+        old_clauses=len(oc),
+        new_clauses=len(nc),
+        matched=len(pairs),
+        moved=tuple(moved),
+        changes=tuple(changes),
+        provisions=tuple(provisions),
+        old_coverage=old.coverage,
+        new_coverage=new.coverage,
+        old_pages=old.pages,
+        new_pages=new.pages,
+        notes=tuple(notes),
     )
 
 
-def _effects(kind: str, a: Clause | None, b: Clause | None, deltas: tuple[AttributeDelta, ...],
-             rules: list[_RuleInfo], ofind: dict[str, Finding], nfind: dict[str, Finding],
-             oev: dict[str, set[str]], nev: dict[str, set[str]]) -> tuple[Effect, ...]:
+def _effects(
+    kind: str,
+    a: Clause | None,
+    b: Clause | None,
+    deltas: tuple[AttributeDelta, ...],
+    rules: list[_RuleInfo],
+    ofind: dict[str, Finding],
+    nfind: dict[str, Finding],
+    oev: dict[str, set[str]],
+    nev: dict[str, set[str]],
+) -> tuple[Effect, ...]:
     labels = _labels(a) | _labels(b)
     out: list[Effect] = []
     for rule in rules:
@@ -581,7 +672,8 @@ def _effects(kind: str, a: Clause | None, b: Clause | None, deltas: tuple[Attrib
         verdict = _status_verdict(os_, ns)
         relevant = [d for d in deltas if d.attribute in rule.attributes]
         base = {"removed": "clause removed", "added": "clause added"}.get(kind) or (
-            "; ".join(d.text for d in relevant) if relevant else "wording changed")
+            "; ".join(d.text for d in relevant) if relevant else "wording changed"
+        )
         why = base
         if verdict is not None:
             basis = "status"
@@ -622,8 +714,11 @@ def _with_summary(c: ClauseChange) -> ClauseChange:
         text = "; ".join(d.text for d in c.deltas)
     else:
         text = "wording changed"
-    subs = [f"{e.rule_id} {e.verdict}" + (f": {e.old_status} → {e.new_status}" if e.old_status != e.new_status else "")
-            for e in c.effects if e.verdict in SUBSTANTIVE]
+    subs = [
+        f"{e.rule_id} {e.verdict}" + (f": {e.old_status} → {e.new_status}" if e.old_status != e.new_status else "")
+        for e in c.effects
+        if e.verdict in SUBSTANTIVE
+    ]
     if subs:
         text += f" ({', '.join(subs)})"
     return replace(c, summary=text)
@@ -632,8 +727,14 @@ def _with_summary(c: ClauseChange) -> ClauseChange:
 # ---------------------------------------------------------------------------------------------
 # Rendering
 
-_TEXT_VERDICT = {"removed": "REMOVED", "weakened": "WEAKENED", "added": "ADDED", "strengthened": "STRENGTHENED",
-                 "changed wording": "REWORDED", "unchanged": "unchanged"}
+_TEXT_VERDICT = {
+    "removed": "REMOVED",
+    "weakened": "WEAKENED",
+    "added": "ADDED",
+    "strengthened": "STRENGTHENED",
+    "changed wording": "REWORDED",
+    "unchanged": "unchanged",
+}
 
 
 def _diff_inline(diff: tuple[tuple[str, str], ...], fmt: str) -> str:
@@ -716,7 +817,8 @@ def render_markdown(cmp: Comparison) -> str:
         f"| Coverage | {_pct(cmp.old_coverage)} | {_pct(cmp.new_coverage)} |",
         "",
         f"{cmp.matched} clauses matched ({len(cmp.moved)} renumbered with the same text). Provisions: "
-        + ", ".join(f"{counts[v]} {v}" for v in VERDICTS) + ".",
+        + ", ".join(f"{counts[v]} {v}" for v in VERDICTS)
+        + ".",
         "",
     ]
     changed = cmp.changed_provisions
@@ -724,11 +826,17 @@ def render_markdown(cmp: Comparison) -> str:
         out.append("**No changes**: the two versions have the same clauses and provisions.")
         return "\n".join(out) + "\n"
     if changed:
-        out += ["## Provisions that changed", "", "| Verdict | Rule | Provision | Severity | Status | What changed |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            "## Provisions that changed",
+            "",
+            "| Verdict | Rule | Provision | Severity | Status | What changed |",
+            "|---|---|---|---|---|---|",
+        ]
         for p in changed:
-            out.append(f"| **{p.verdict}** | {p.rule_id} | {_md_escape(p.title)} | {p.severity} | "
-                       f"{p.old_status or '-'} → {p.new_status or '-'} | {_md_escape(p.summary)} |")
+            out.append(
+                f"| **{p.verdict}** | {p.rule_id} | {_md_escape(p.title)} | {p.severity} | "
+                f"{p.old_status or '-'} → {p.new_status or '-'} | {_md_escape(p.summary)} |"
+            )
         out.append("")
     if cmp.changes:
         out += ["## Clause changes", ""]

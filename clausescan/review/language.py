@@ -43,16 +43,40 @@ _TERM_ALT = "|".join(re.escape(t) for t in sorted(_ROLE_OF, key=len, reverse=Tru
 _Q_OPEN = "[\"“”'‘]"
 _Q_CLOSE = "[\"“”'’]"
 # (the "Customer"), ("Provider"), (hereinafter the "Supplier"), (together with its Affiliates, the "Client")
-_PAREN_DEF_RE = re.compile(r"\((?:[^()\"“”]{0,60}?\b)?(?:the\s+)?" + _Q_OPEN + r"(?P<term>" + _TERM_ALT + r")"
-                           + _Q_CLOSE + r"\s*\)", re.IGNORECASE)
+_PAREN_DEF_RE = re.compile(
+    r"\((?:[^()\"“”]{0,60}?\b)?(?:the\s+)?" + _Q_OPEN + r"(?P<term>" + _TERM_ALT + r")" + _Q_CLOSE + r"\s*\)",
+    re.IGNORECASE,
+)
 # "Supplier" means ... / "Customer" shall mean ...
-_MEANS_DEF_RE = re.compile(_Q_OPEN + r"(?P<term>" + _TERM_ALT + r")" + _Q_CLOSE
-                           + r"\s*(?:means|shall mean|refers to|has the meaning)", re.IGNORECASE)
+_MEANS_DEF_RE = re.compile(
+    _Q_OPEN + r"(?P<term>" + _TERM_ALT + r")" + _Q_CLOSE + r"\s*(?:means|shall mean|refers to|has the meaning)",
+    re.IGNORECASE,
+)
 # a key-terms table row: "Customer | Kestrel Valley Foods, Inc. ..."
 _ROW_DEF_RE = re.compile(r"^(?P<term>" + _TERM_ALT + r")\s*\|", re.IGNORECASE | re.MULTILINE)
 
-_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ONES = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
@@ -99,14 +123,22 @@ def period_words(days: int, possessive: bool = False, unit: str | None = None) -
 def _article(term: str, text: str) -> str:
     """ "the Customer" when the contract mostly writes "the Customer", else the bare term."""
     total = len(re.findall(r"\b" + re.escape(term) + r"\b(?!\s+(?:Data|Materials|Personnel|Group))", text))
-    with_the = len(re.findall(r"\bthe\s+" + re.escape(term) + r"\b(?!\s+(?:Data|Materials|Personnel|Group))",
-                              text, re.IGNORECASE))
+    with_the = len(
+        re.findall(r"\bthe\s+" + re.escape(term) + r"\b(?!\s+(?:Data|Materials|Personnel|Group))", text, re.IGNORECASE)
+    )
     return f"the {term}" if total == 0 or with_the * 2 >= total else term
 
 
 def _canonical(term: str) -> str:
     low = term.lower()
     return next(t for t in CUSTOMER_TERMS + SUPPLIER_TERMS if t.lower() == low)
+
+
+_ROLE_WORDS_RE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted((re.escape(t) for t in (*CUSTOMER_TERMS, *SUPPLIER_TERMS)), key=len, reverse=True))
+    + r")\b"
+)
 
 
 def defined_terms(result: DocumentResult) -> dict[str, str]:
@@ -118,8 +150,9 @@ def defined_terms(result: DocumentResult) -> dict[str, str]:
             term = _canonical(m.group("term"))
             found[_ROLE_OF[term.lower()]][term] += 1
     out = dict(DEFAULT_PARTIES)
+    counts = Counter(m.group(0) for m in _ROLE_WORDS_RE.finditer(text))  # one pass for every role word
     for role, terms in (("customer", CUSTOMER_TERMS), ("supplier", SUPPLIER_TERMS)):
-        usage = {t: len(re.findall(r"\b" + re.escape(t) + r"\b", text)) for t in terms}
+        usage = {t: counts.get(t, 0) for t in terms}
         if found[role]:  # defined terms, the most used one first (ties: alphabetical)
             term = sorted(found[role], key=lambda t: (-usage.get(t, 0), t))[0]
         else:  # not defined: the role word the contract uses most, if it uses one at all
@@ -154,8 +187,11 @@ def _contract_values(result: DocumentResult) -> tuple[int | None, int | None]:
     """
     transition = _best_value(result, "transition_period", "transition_days")
     if transition is None:
-        found = [int(c.attributes["transition_days"]) for c in result.clauses if c.has_label("termination_assistance")
-                 and isinstance(c.attributes.get("transition_days"), (int, float))]
+        found = [
+            int(c.attributes["transition_days"])
+            for c in result.clauses
+            if c.has_label("termination_assistance") and isinstance(c.attributes.get("transition_days"), (int, float))
+        ]
         transition = max(found) if found else None
     return transition, _best_value(result, "termination_for_convenience", "notice_days", holder_ok=False)
 
@@ -175,26 +211,30 @@ def period_values(result: DocumentResult, thresholds: Mapping[str, float] | None
 
 def fill_template(template: str, parties: Mapping[str, str], periods: Mapping[str, int]) -> str:
     """Replace the known placeholders; unknown braces are left alone."""
+
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in ("customer", "supplier"):
             value = parties.get(name) or DEFAULT_PARTIES[name]
-            before = template[:m.start()].rstrip(" \t")
+            before = template[: m.start()].rstrip(" \t")
             if value.startswith("the ") and (not before or before.endswith((".", "!", "?", "\n"))):
                 value = "The" + value[3:]
             return value
         if name == "transition_period":
             return period_words(periods["transition_days"])
-        after = template[m.end():]
+        after = template[m.end() :]
         possessive = bool(re.match(r"\s+(?:prior\s+)?(?:written\s+)?notice", after))
         return period_words(periods["notice_days"], possessive=possessive, unit="day")
 
     return PLACEHOLDER_RE.sub(sub, template)
 
 
-def fill_language(rule: Rule | Finding | str, doc_result: DocumentResult,
-                  defined_terms: Mapping[str, str] | None = None,
-                  thresholds: Mapping[str, float] | None = None) -> str:
+def fill_language(
+    rule: Rule | Finding | str,
+    doc_result: DocumentResult,
+    defined_terms: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> str:
     """The rule's suggested language with the contract's parties and periods filled in.
 
     ``rule`` may be a playbook Rule, a Finding (its ``suggested_language``) or the template itself.

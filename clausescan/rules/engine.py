@@ -55,9 +55,11 @@ def quote(clause: Clause) -> str:
 
 
 # '"Exit Plan" means ...': a definition names a provision but does not provide it (taxonomy).
-DEFINITION_RE = re.compile(r"^\W{0,3}[\"“”'‘’][^\"“”'‘’\n]{1,80}[\"“”'‘’]\s*(?:\([^)]{0,40}\)\s*)?"
-                           r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes)\b",
-                           re.IGNORECASE)
+DEFINITION_RE = re.compile(
+    r"^\W{0,3}[\"“”'‘’][^\"“”'‘’\n]{1,80}[\"“”'‘’]\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes)\b",
+    re.IGNORECASE,
+)
 
 
 _LEADING_MARKER_RE = re.compile(r"^[\s#*]*(?:(?:\(?[A-Za-z0-9]{1,4}[.)]|\d+(?:\.\d+)*\.?)\s*)*")
@@ -67,11 +69,37 @@ def is_definition(clause: Clause) -> bool:
     return bool(DEFINITION_RE.match(_LEADING_MARKER_RE.sub("", clause.text, count=1)))
 
 
-def _evidence_clauses(rule: Rule, clauses: list[Clause], labels: tuple[str, ...] | None = None) -> list[Clause]:
-    wanted = labels or rule.labels
-    found = [c for c in clauses if any(c.has_label(lab) for lab in wanted) and not is_definition(c)]
+@dataclass
+class _Index:
+    """Per-document lookups computed once, not once per rule."""
+
+    clauses: list[Clause]
+    labels: dict[str, frozenset[str]]
+    operative: list[Clause]  # clauses that are not definitions
+
+    @classmethod
+    def of(cls, clauses: list[Clause]) -> _Index:
+        return cls(
+            clauses,
+            {c.id: frozenset(lab.label for lab in c.labels) for c in clauses},
+            [c for c in clauses if c.labels and not is_definition(c)],
+        )
+
+    def with_labels(self, wanted: tuple[str, ...]) -> list[Clause]:
+        want = set(wanted)
+        return [c for c in self.operative if self.labels[c.id] & want]
+
+    def any_label(self, label: str) -> bool:
+        return any(label in labs for labs in self.labels.values())
+
+
+def _evidence_clauses(rule: Rule, index: _Index, labels: tuple[str, ...] | None = None) -> list[Clause]:
+    found = index.with_labels(labels or rule.labels)
     if not labels and rule.evidence_patterns:
-        found += [c for c in clauses if c not in found and any(p.search(c.text) for p in rule.evidence_patterns)]
+        seen = {c.id for c in found}
+        found += [
+            c for c in index.clauses if c.id not in seen and any(p.search(c.text) for p in rule.evidence_patterns)
+        ]
     return found
 
 
@@ -88,17 +116,18 @@ def _attr_values(clauses: list[Clause], name: str) -> list[float]:
     return vals
 
 
-def run_check(check: Check, rule: Rule, evidence: list[Clause], clauses: list[Clause]) -> str | None:
+def run_check(check: Check, rule: Rule, evidence: list[Clause], index: _Index) -> str | None:
     """The reason text when the check fires (the provision is weak), else None."""
     if check.check in ("pattern_all", "pattern_any", "pattern_none"):
         assert check.pattern is not None
         hits = [bool(check.pattern.search(c.text)) for c in evidence]
-        fired = (all(hits) if check.check == "pattern_all" else any(hits) if check.check == "pattern_any"
-                 else not any(hits))
+        fired = (
+            all(hits) if check.check == "pattern_all" else any(hits) if check.check == "pattern_any" else not any(hits)
+        )
         return check.reason if fired and hits else None
     if check.check == "label_missing":
-        return check.reason if not any(c.has_label(check.label or "") for c in clauses) else None
-    scope = _evidence_clauses(rule, clauses, check.labels) if check.labels else evidence
+        return check.reason if not index.any_label(check.label or "") else None
+    scope = _evidence_clauses(rule, index, check.labels) if check.labels else evidence
     assert check.attribute is not None
     if check.check == "attribute_missing":
         return check.reason if not any(check.attribute in c.attributes for c in scope) else None
@@ -123,25 +152,39 @@ def applies(rule: Rule, options: dict[str, object]) -> bool:
     return options.get(rule.applies_if["option"]) == want
 
 
-def evaluate(playbook: Playbook, clauses: list[Clause], *, line_numbers: bool = False,
-             text: str | None = None, waivers: list[Waiver] | None = None) -> tuple[list[Finding], float | None]:
+def evaluate(
+    playbook: Playbook,
+    clauses: list[Clause],
+    *,
+    line_numbers: bool = False,
+    text: str | None = None,
+    waivers: list[Waiver] | None = None,
+) -> tuple[list[Finding], float | None]:
     """Findings for one readable document (never call this for a document that failed to read)."""
     waiver_by_rule = {w.rule_id: w for w in (waivers or [])}
+    index = _Index.of(clauses)
     findings: list[Finding] = []
     for rule in playbook.rules:
         if not applies(rule, playbook.options):
             continue
-        evidence = sorted(_evidence_clauses(rule, clauses), key=lambda c: (-_score(rule, c), c.char_start))
+        evidence = sorted(_evidence_clauses(rule, index), key=lambda c: (-_score(rule, c), c.char_start))
         reasons: list[str] = []
         if not evidence:
             status = "missing"
         else:
-            reasons = [r for r in (run_check(ch, rule, evidence, clauses) for ch in rule.weak_if) if r]
+            reasons = [r for r in (run_check(ch, rule, evidence, index) for ch in rule.weak_if) if r]
             status = "weak" if reasons else "present"
         top = evidence[:MAX_EVIDENCE]
         ev = tuple(
-            Evidence(c.id, c.number, c.page_start, quote(c), c.char_start, c.char_end,
-                     (text.count("\n", 0, c.char_start) + 1) if line_numbers and text is not None else None)
+            Evidence(
+                c.id,
+                c.number,
+                c.page_start,
+                quote(c),
+                c.char_start,
+                c.char_end,
+                (text.count("\n", 0, c.char_start) + 1) if line_numbers and text is not None else None,
+            )
             for c in sorted(top, key=lambda c: c.char_start)
         )
         best = max((_score(rule, c) for c in top), default=0.0)
@@ -154,13 +197,24 @@ def evaluate(playbook: Playbook, clauses: list[Clause], *, line_numbers: bool = 
         if waiver and status != "present":
             waived_reason = f"{waiver.reason} ({waiver.origin} waiver; status was {status})"
             status = "waived"
-        findings.append(Finding(
-            rule_id=rule.id, title=rule.title, label=rule.labels[0] if rule.labels else "", status=status,
-            severity=rule.severity, confidence=confidence, message=message, evidence=ev, reasons=tuple(reasons),
-            rationale=rule.rationale, recommendation=rule.recommendation,
-            suggested_language=rule.suggested_language, sources=playbook.source_titles(rule.sources),
-            waiver=waived_reason,
-        ))
+        findings.append(
+            Finding(
+                rule_id=rule.id,
+                title=rule.title,
+                label=rule.labels[0] if rule.labels else "",
+                status=status,
+                severity=rule.severity,
+                confidence=confidence,
+                message=message,
+                evidence=ev,
+                reasons=tuple(reasons),
+                rationale=rule.rationale,
+                recommendation=rule.recommendation,
+                suggested_language=rule.suggested_language,
+                sources=playbook.source_titles(rule.sources),
+                waiver=waived_reason,
+            )
+        )
     findings.sort(key=lambda f: (STATUS_ORDER[f.status], -severity_rank(f.severity), f.rule_id))
     return findings, coverage(findings)
 

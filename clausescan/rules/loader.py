@@ -17,7 +17,15 @@ import yaml
 from clausescan.errors import UsageError
 from clausescan.taxonomy import LABELS
 
-ATTRIBUTES = ("notice_days", "transition_days", "availability_percent", "credit_percent", "amount", "party", "cure_days")
+ATTRIBUTES = (
+    "notice_days",
+    "transition_days",
+    "availability_percent",
+    "credit_percent",
+    "amount",
+    "party",
+    "cure_days",
+)
 
 
 @dataclass(frozen=True)
@@ -184,13 +192,14 @@ def _load_raw(path: Path, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], y
     parent_name = data.get("extends")
     _validate(data, node, str(path), partial=bool(parent_name))
     if parent_name:
-        parent_data, _ = _load_raw(resolve_path(parent_name, path.parent), seen + (str(path.resolve()),))
+        parent_data, _ = _load_raw(resolve_path(parent_name, path.parent), (*seen, str(path.resolve())))
         data = _merge(parent_data, data)
     return data, node
 
 
-def load_playbook(name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None,
-                  options: dict[str, Any] | None = None) -> Playbook:
+def load_playbook(
+    name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None, options: dict[str, Any] | None = None
+) -> Playbook:
     """Load a built-in playbook by id or a YAML file, resolving ``extends`` and overrides."""
     path = resolve_path(name_or_path)
     data, node = _load_raw(path)
@@ -203,57 +212,89 @@ def load_playbook(name_or_path: str = "backsourcing", overrides: dict[str, Any] 
     for i, r in enumerate(data.get("rules", [])):
         loc: list[str | int] = ["rules", i]
         if r["id"] in seen_ids:
-            raise _fail(spath, _line_of(node, loc + ["id"]), f"rules.{i}.id", f"duplicate rule id {r['id']}")
+            raise _fail(spath, _line_of(node, [*loc, "id"]), f"rules.{i}.id", f"duplicate rule id {r['id']}")
         seen_ids.add(r["id"])
         for lab in r["labels"]:
             if lab not in LABELS:
-                raise _fail(spath, _line_of(node, loc + ["labels"]), f"rules.{i}.labels", f"unknown label {lab!r}")
+                raise _fail(spath, _line_of(node, [*loc, "labels"]), f"rules.{i}.labels", f"unknown label {lab!r}")
         for s in r["sources"]:
             if s not in sources:
-                raise _fail(spath, _line_of(node, loc + ["sources"]), f"rules.{i}.sources", f"undefined source {s!r}")
+                raise _fail(spath, _line_of(node, [*loc, "sources"]), f"rules.{i}.sources", f"undefined source {s!r}")
         checks = []
         for j, c in enumerate(r.get("weak_if", [])):
-            cloc = loc + ["weak_if", j]
+            cloc = [*loc, "weak_if", j]
             threshold = c.get("threshold")
             tname = None
             if isinstance(threshold, str):
                 tname = threshold
                 if threshold not in thresholds:
-                    raise _fail(spath, _line_of(node, cloc + ["threshold"]), ".".join(map(str, cloc)),
-                                f"undefined threshold {threshold!r}")
+                    raise _fail(
+                        spath,
+                        _line_of(node, [*cloc, "threshold"]),
+                        ".".join(map(str, cloc)),
+                        f"undefined threshold {threshold!r}",
+                    )
                 threshold = thresholds[threshold]
             kind = c["check"]
             if kind.startswith("pattern") and "pattern" not in c:
                 raise _fail(spath, _line_of(node, cloc), ".".join(map(str, cloc)), f"{kind} needs 'pattern'")
             if kind.startswith("attribute"):
                 if c.get("attribute") not in ATTRIBUTES:
-                    raise _fail(spath, _line_of(node, cloc), ".".join(map(str, cloc)),
-                                f"'attribute' must be one of {', '.join(ATTRIBUTES)}")
+                    raise _fail(
+                        spath,
+                        _line_of(node, cloc),
+                        ".".join(map(str, cloc)),
+                        f"'attribute' must be one of {', '.join(ATTRIBUTES)}",
+                    )
                 if kind != "attribute_missing" and threshold is None:
                     raise _fail(spath, _line_of(node, cloc), ".".join(map(str, cloc)), f"{kind} needs 'threshold'")
             if kind == "label_missing" and c.get("label") not in LABELS:
-                raise _fail(spath, _line_of(node, cloc), ".".join(map(str, cloc)), "label_missing needs a known 'label'")
-            checks.append(Check(
-                check=kind, reason=c["reason"],
-                pattern=_compile(c["pattern"], spath, node, cloc + ["pattern"]) if "pattern" in c else None,
-                attribute=c.get("attribute"), threshold=float(threshold) if threshold is not None else None,
-                threshold_name=tname, labels=tuple(c.get("labels", ())), label=c.get("label"),
-            ))
-        rules.append(Rule(
-            id=r["id"], title=r["title"], labels=tuple(r["labels"]), severity=r["severity"],
-            message=r["message"], rationale=r["rationale"].strip(), recommendation=r["recommendation"].strip(),
-            sources=tuple(r["sources"]),
-            examples={k: tuple(v) for k, v in r["examples"].items()},
-            weak_if=tuple(checks),
-            evidence_patterns=tuple(_compile(p, spath, node, loc + ["evidence_patterns", k])
-                                    for k, p in enumerate(r.get("evidence_patterns", []))),
-            applies_if=r.get("applies_if"),
-            suggested_language=(r.get("suggested_language") or "").strip(),
-        ))
+                raise _fail(
+                    spath, _line_of(node, cloc), ".".join(map(str, cloc)), "label_missing needs a known 'label'"
+                )
+            checks.append(
+                Check(
+                    check=kind,
+                    reason=c["reason"],
+                    pattern=_compile(c["pattern"], spath, node, [*cloc, "pattern"]) if "pattern" in c else None,
+                    attribute=c.get("attribute"),
+                    threshold=float(threshold) if threshold is not None else None,
+                    threshold_name=tname,
+                    labels=tuple(c.get("labels", ())),
+                    label=c.get("label"),
+                )
+            )
+        rules.append(
+            Rule(
+                id=r["id"],
+                title=r["title"],
+                labels=tuple(r["labels"]),
+                severity=r["severity"],
+                message=r["message"],
+                rationale=r["rationale"].strip(),
+                recommendation=r["recommendation"].strip(),
+                sources=tuple(r["sources"]),
+                examples={k: tuple(v) for k, v in r["examples"].items()},
+                weak_if=tuple(checks),
+                evidence_patterns=tuple(
+                    _compile(p, spath, node, [*loc, "evidence_patterns", k])
+                    for k, p in enumerate(r.get("evidence_patterns", []))
+                ),
+                applies_if=r.get("applies_if"),
+                suggested_language=(r.get("suggested_language") or "").strip(),
+            )
+        )
     canonical = json.dumps({"data": data, "thresholds": thresholds, "options": opts}, sort_keys=True, default=str)
     return Playbook(
         fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
-        id=data["id"], version=str(data["version"]), title=data["title"],
-        description=(data.get("description") or "").strip(), rules=tuple(rules), options=opts,
-        thresholds=thresholds, sources=sources, not_covered=tuple(data.get("not_covered", [])), path=spath,
+        id=data["id"],
+        version=str(data["version"]),
+        title=data["title"],
+        description=(data.get("description") or "").strip(),
+        rules=tuple(rules),
+        options=opts,
+        thresholds=thresholds,
+        sources=sources,
+        not_covered=tuple(data.get("not_covered", [])),
+        path=spath,
     )
