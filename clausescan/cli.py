@@ -308,8 +308,9 @@ def _metrics_table(report: dict[str, object]) -> str:
     "--out", "out_dir", type=click.Path(), default=None, help="Model directory (default: models/ of this checkout)."
 )
 @click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--max-documents", type=int, default=None, help="Train on a deterministic subset (quick runs, tests).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def train(out_dir: str | None, seed: int, fmt: str) -> None:
+def train(out_dir: str | None, seed: int, max_documents: int | None, fmt: str) -> None:
     """Rebuild the clause classifier from data/labels and ../shared/data (deterministic for a seed)."""
     import json as _json
 
@@ -318,7 +319,7 @@ def train(out_dir: str | None, seed: int, fmt: str) -> None:
     from clausescan.nlp.train import train_and_evaluate
 
     target = Path(out_dir) if out_dir else model_dirs()[-1]
-    report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True))
+    report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True), max_documents=max_documents)
     (target / "evaluation.json").write_text(_json.dumps(report, indent=2, sort_keys=True) + "\n", "utf-8")
     clf = load_classifier(target)
     write_card(target, report, clf.meta, float(clf.meta.get("load_seconds", 0.0)))  # type: ignore[arg-type]
