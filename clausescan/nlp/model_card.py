@@ -102,8 +102,8 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
             "Every hand-labelled contract is predicted once by a model trained without it (same features and "
             "training procedure): a steadier estimate than one split of ~30 documents.",
             "",
-            f"Macro-F1 over labels with >= 10 positives: **model {cv['model_macro_f1']}**, keyword baseline "
-            f"{cv['keywords_macro_f1']}.",
+            f"{cv['documents']} contract groups, {cv['folds']} folds. Macro-F1 over labels with >= 10 positives: "
+            f"**model {cv['model_macro_f1']}**, keyword baseline {cv['keywords_macro_f1']}.",
             "",
             "| label | positives | model F1 | baseline F1 |",
             "|---|---|---|---|",
@@ -124,6 +124,7 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "clausescan train --seed " + str(meta.get("seed")) + "          # rebuilds models/ and this card "
         f"({report.get('train_seconds')} s on 2 cores)",
         "clausescan evaluate --split test   # prints the per-label table",
+        "python -m clausescan.nlp.train --cv   # the cross-validation section (about 15 min)",
         "```",
         "",
     ]
@@ -131,6 +132,12 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
 
 
 def write_card(directory: Path, report: dict[str, Any], meta: dict[str, Any], load_seconds: float) -> Path:
+    """Render the card; includes cross_validation.json (``python -m clausescan.nlp.train --cv``) when present."""
+    import json
+
+    cv = directory / "cross_validation.json"
+    if cv.exists() and "cross_validation" not in report:
+        report = {**report, "cross_validation": json.loads(cv.read_text("utf-8"))}
     size = sum(p.stat().st_size for p in directory.glob("clause_classifier.*"))
     path = directory / "MODEL_CARD.md"
     path.write_text(render_card(report, meta, size, load_seconds), "utf-8")
