@@ -6,7 +6,8 @@ import csv
 import io
 
 from clausescan.formats import FormatOptions, register
-from clausescan.model import STATUSES, DocumentResult, Report
+from clausescan.formats._common import status_counts
+from clausescan.model import DocumentResult, Report
 
 BASE_COLUMNS = (
     "path",
@@ -45,10 +46,6 @@ def rule_columns(docs: list[DocumentResult]) -> list[str]:
     order = {f.rule_id: i for i, f in enumerate(first.provisions)} if first else {}
     ids = {f.rule_id for d in docs for f in d.provisions}
     return sorted(ids, key=lambda r: (order.get(r, len(order)), r))
-
-
-def status_counts(d: DocumentResult) -> dict[str, int]:
-    return {s: sum(1 for f in d.provisions if f.status == s) for s in STATUSES}
 
 
 def table(report: Report) -> tuple[list[str], list[list[Cell]]]:

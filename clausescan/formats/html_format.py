@@ -6,7 +6,8 @@ import html
 import re
 
 from clausescan.formats import FormatOptions, register
-from clausescan.model import STATUSES, DocumentResult, Evidence, Finding, Report, summarise
+from clausescan.formats._common import coverage_text, split_message, status_counts, where
+from clausescan.model import DocumentResult, Finding, Report, summarise
 
 # Inline so the file can be mailed or archived alone; colours always come with the status word (WCAG 1.4.1).
 CSS = """
@@ -48,29 +49,8 @@ def esc(value: object) -> str:
     return html.escape(_CONTROL.sub(" ", str(value)), quote=True)
 
 
-def split_message(f: Finding) -> tuple[str, list[str]]:
-    """The rule's message and the reasons not already in it (the engine appends reasons to the message)."""
-    tail = " " + " ".join(f.reasons)
-    if f.reasons and f.message.endswith(tail):
-        return f.message[: -len(tail)], list(f.reasons)
-    return f.message, [r for r in f.reasons if r not in f.message]
-
-
 def _badge(status: str) -> str:
     return f'<span class="badge badge-{esc(status)}">{esc(status.upper())}</span>'
-
-
-def _counts(d: DocumentResult) -> dict[str, int]:
-    return {s: sum(1 for f in d.provisions if f.status == s) for s in STATUSES}
-
-
-def _coverage(d: DocumentResult) -> str:
-    return f"{d.coverage:.0%}" if d.coverage is not None else "n/a"
-
-
-def _where(e: Evidence) -> str:
-    where = f"clause {e.number}" if e.number else "unnumbered clause"
-    return where + f", page {e.page}" + (f", line {e.line}" if e.line else "")
 
 
 def _finding(f: Finding, anchor: str) -> list[str]:
@@ -88,7 +68,7 @@ def _finding(f: Finding, anchor: str) -> list[str]:
     out.append("<h4>Evidence</h4>")
     if f.evidence:
         out += [
-            f"<figure><blockquote>{esc(e.quote)}</blockquote><figcaption>{esc(_where(e))}</figcaption></figure>"
+            f"<figure><blockquote>{esc(e.quote)}</blockquote><figcaption>{esc(where(e))}</figcaption></figure>"
             for e in f.evidence
         ]
     else:
@@ -123,9 +103,9 @@ def _document(d: DocumentResult, anchor: str) -> list[str]:
         + (f" · read with {esc(d.extractor)}" if d.extractor else "")
         + "</p>"
     )
-    counts = _counts(d)
+    counts = status_counts(d)
     out.append(
-        f"<p>Coverage <strong>{esc(_coverage(d))}</strong> · "
+        f"<p>Coverage <strong>{esc(coverage_text(d))}</strong> · "
         + " · ".join(f"{_badge(s)} {counts[s]}" for s in ("missing", "weak", "present", "waived"))
         + "</p>"
     )
@@ -158,9 +138,9 @@ def _contents(docs: list[DocumentResult]) -> list[str]:
         if d.error:
             out.append(f'<tr>{link}<td colspan="5">{_badge("error")} <code>{esc(d.error.code)}</code></td></tr>')
             continue
-        c = _counts(d)
+        c = status_counts(d)
         out.append(
-            f'<tr>{link}<td class="num">{esc(_coverage(d))}</td>'
+            f'<tr>{link}<td class="num">{esc(coverage_text(d))}</td>'
             + "".join(f'<td class="num">{c[s]}</td>' for s in ("missing", "weak", "present", "waived"))
             + "</tr>"
         )

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from clausescan.formats import FormatOptions, register
-from clausescan.formats.html_format import split_message
+from clausescan.formats._common import split_message, where_all
 from clausescan.model import DocumentResult, Finding, Report, severity_rank
 
 # XML 1.0 cannot carry most control characters (PDF text has form feeds); ElementTree would write them anyway.
@@ -17,19 +17,11 @@ def _x(text: str) -> str:
     return _INVALID_XML.sub("", text)
 
 
-def _where(f: Finding) -> str:
-    parts = []
-    for e in f.evidence:
-        where = f"clause {e.number}" if e.number else "unnumbered clause"
-        parts.append(where + f", page {e.page}" + (f", line {e.line}" if e.line else ""))
-    return "; ".join(parts) or "not found in the document"
-
-
 def _details(f: Finding) -> str:
     message, reasons = split_message(f)
     lines = [f"{f.status.upper()} [{f.severity}] {f.rule_id} {f.title}", message]
     lines += [f"- {r}" for r in reasons]
-    lines.append(f"Where: {_where(f)}")
+    lines.append(f"Where: {where_all(f, empty='not found in the document')}")
     lines += [f"Quote (clause {e.number or 'unnumbered'}, page {e.page}): {e.quote}" for e in f.evidence]
     if f.waiver:
         lines.append(f"Waived: {f.waiver}")

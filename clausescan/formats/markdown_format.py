@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from clausescan.formats import FormatOptions, register
-from clausescan.formats.html_format import split_message
-from clausescan.model import STATUSES, DocumentResult, Evidence, Finding, Report, summarise
+from clausescan.formats._common import coverage_text, split_message, status_counts, where
+from clausescan.model import DocumentResult, Finding, Report, summarise
 
 # Colour (emoji) always next to the status word, so it also reads in plain text and for colour-blind readers.
 MARK = {"missing": "🔴 MISSING", "weak": "🟠 WEAK", "present": "🟢 PRESENT", "waived": "🔵 WAIVED", "error": "⛔ ERROR"}
@@ -56,19 +56,6 @@ def slug(text: str, seen: dict[str, int]) -> str:
     return base if n == 0 else f"{base}-{n}"
 
 
-def _counts(d: DocumentResult) -> dict[str, int]:
-    return {s: sum(1 for f in d.provisions if f.status == s) for s in STATUSES}
-
-
-def _coverage(d: DocumentResult) -> str:
-    return f"{d.coverage:.0%}" if d.coverage is not None else "n/a"
-
-
-def _where(e: Evidence) -> str:
-    where = f"clause {e.number}" if e.number else "unnumbered clause"
-    return where + f", page {e.page}" + (f", line {e.line}" if e.line else "")
-
-
 def _finding(f: Finding, rule_anchor: str) -> list[str]:
     message, reasons = split_message(f)
     out = [f"### {MARK[f.status]} · {md(f.severity)} · **{md(f.rule_id)}** {md(f.title)}", "", md(message), ""]
@@ -78,7 +65,7 @@ def _finding(f: Finding, rule_anchor: str) -> list[str]:
         out += [f"**Waived:** {md(f.waiver)}", ""]
     if f.evidence:
         for e in f.evidence:
-            out += [f"**Evidence** ({md(_where(e))}):", "", quote(e.quote), ""]
+            out += [f"**Evidence** ({md(where(e))}):", "", quote(e.quote), ""]
     else:
         out += ["**Evidence:** not found anywhere in the document.", ""]
     if f.recommendation and f.status != "present":
@@ -96,7 +83,7 @@ def _present_table(present: list[Finding]) -> list[str]:
         "| Rule | Title | Evidence |",
         "|---|---|---|",
     ]
-    out += [f"| {md(f.rule_id)} | {md(f.title)} | {md('; '.join(_where(e) for e in f.evidence))} |" for f in present]
+    out += [f"| {md(f.rule_id)} | {md(f.title)} | {md('; '.join(where(e) for e in f.evidence))} |" for f in present]
     return [*out, "", "</details>", ""]
 
 
@@ -107,10 +94,10 @@ def _document(d: DocumentResult, anchors: dict[str, str], verbose: bool) -> list
         if d.error.hint:
             out += [f"Hint: {md(d.error.hint)}", ""]
         return [*out, "No provisions were assessed: the text could not be read.", ""]
-    c = _counts(d)
+    c = status_counts(d)
     fmt = (d.format or "").upper()
     counts = " · ".join(f"{MARK[s]} {c[s]}" for s in ("missing", "weak", "present", "waived"))
-    out += [f"Coverage **{_coverage(d)}** · {counts} · {md(fmt)}, {d.pages} page(s), {len(d.clauses)} clauses", ""]
+    out += [f"Coverage **{coverage_text(d)}** · {counts} · {md(fmt)}, {d.pages} page(s), {len(d.clauses)} clauses", ""]
     for w in d.warnings:
         out += [f"> [!WARNING]\n> **{md(w.code)}** {md(w.message)}" + (f" {md(w.hint)}" if w.hint else ""), ""]
     present = [f for f in d.provisions if f.status == "present"]
@@ -153,8 +140,8 @@ def _contents(docs: list[DocumentResult]) -> list[str]:
         if d.error:
             out.append(f"| {link} | {MARK['error']} {md(d.error.code)} | | | | |")
             continue
-        c = _counts(d)
-        out.append(f"| {link} | {_coverage(d)} | {c['missing']} | {c['weak']} | {c['present']} | {c['waived']} |")
+        c = status_counts(d)
+        out.append(f"| {link} | {coverage_text(d)} | {c['missing']} | {c['weak']} | {c['present']} | {c['waived']} |")
     return [*out, ""]
 
 

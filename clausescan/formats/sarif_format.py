@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from clausescan.formats import FormatOptions, register
+from clausescan.formats._common import where
 from clausescan.model import Clause, DocumentResult, Evidence, Finding, Report
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -43,18 +44,13 @@ def fingerprint(f: Finding, path: str) -> str:
     return hashlib.sha256(f"{f.rule_id}|{path}|{content}".encode()).hexdigest()[:32]
 
 
-def _where(e: Evidence) -> str:
-    where = f"clause {e.number}" if e.number else "unnumbered clause"
-    return where + f", page {e.page}" + (f", line {e.line}" if e.line else "")
-
-
 def _message(f: Finding) -> str:
     text = f"{f.status.capitalize()}: {f.title}. {f.message}"
     extra = [r.rstrip(".") for r in f.reasons if r not in f.message]  # the engine usually appends them already
     if extra:
         text += " Reasons: " + "; ".join(extra) + "."
     if f.evidence:
-        text += " Where: " + "; ".join(_where(e) for e in f.evidence) + "."
+        text += " Where: " + "; ".join(where(e) for e in f.evidence) + "."
     else:
         text += " Where: not found anywhere in the document."
     return text

@@ -11,19 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from clausescan.formats import FormatOptions, register
+from clausescan.formats._common import where_all
 from clausescan.model import DocumentResult, Finding, Report
 
 STATUS_STYLE = {"present": "green", "weak": "yellow", "missing": "red", "waived": "blue"}
 STATUS_MARK = {"present": "PRESENT", "weak": "WEAK", "missing": "MISSING", "waived": "WAIVED"}
-
-
-def _where(f: Finding) -> str:
-    parts = []
-    for e in f.evidence:
-        where = f"clause {e.number}" if e.number else "unnumbered clause"
-        where += f", p. {e.page}" + (f", line {e.line}" if e.line else "")
-        parts.append(where)
-    return "; ".join(parts)
 
 
 def _finding(f: Finding, verbose: bool) -> Table:
@@ -35,7 +27,7 @@ def _finding(f: Finding, verbose: bool) -> Table:
     if f.waiver:
         body.append(Text(f"waiver: {f.waiver}", style="blue"))
     if f.evidence:
-        body.append(Text(f"evidence: {_where(f)}", style="dim"))
+        body.append(Text(f"evidence: {where_all(f, page='p.')}", style="dim"))
         body.append(Text(f"\u201c{f.evidence[0].quote}\u201d", style="italic"))
     if f.status in ("missing", "weak") or verbose:
         body.append(Text.assemble(("why it matters: ", "bold dim"), (f.rationale, "dim")))
@@ -80,7 +72,10 @@ def _document(d: DocumentResult, verbose: bool) -> Panel:
     if present and not verbose:
         parts.append(Text(""))
         parts.append(
-            Text("Present: " + ", ".join(f"{f.rule_id} {f.title} ({_where(f)})" for f in present), style="green")
+            Text(
+                "Present: " + ", ".join(f"{f.rule_id} {f.title} ({where_all(f, page='p.')})" for f in present),
+                style="green",
+            )
         )
     return Panel(Group(*parts), title=escape(d.path), title_align="left")
 

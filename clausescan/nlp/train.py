@@ -286,19 +286,6 @@ def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object
     return report
 
 
-CORE = (
-    "termination_for_convenience",
-    "termination_for_cause",
-    "termination_for_insolvency",
-    "termination_for_change_of_control",
-    "termination_notice_period",
-    "termination_assistance",
-    "ip_ownership",
-    "data_return",
-    "service_levels",
-)
-
-
 def summarise(report: dict[str, object]) -> dict[str, object]:
     hand = report["clause_level_hand"]  # type: ignore[index]
     out: dict[str, object] = {}

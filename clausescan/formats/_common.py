@@ -1,0 +1,31 @@
+"""Small helpers shared by the formatters (one place for wording that every format repeats)."""
+
+from __future__ import annotations
+
+from clausescan.model import STATUSES, DocumentResult, Evidence, Finding
+
+
+def status_counts(d: DocumentResult) -> dict[str, int]:
+    return {s: sum(1 for f in d.provisions if f.status == s) for s in STATUSES}
+
+
+def coverage_text(d: DocumentResult) -> str:
+    return f"{d.coverage:.0%}" if d.coverage is not None else "n/a"
+
+
+def where(e: Evidence, page: str = "page") -> str:
+    """ "clause 14.2, page 7, line 30" for one piece of evidence."""
+    text = f"clause {e.number}" if e.number else "unnumbered clause"
+    return text + f", {page} {e.page}" + (f", line {e.line}" if e.line else "")
+
+
+def where_all(f: Finding, page: str = "page", empty: str = "") -> str:
+    return "; ".join(where(e, page) for e in f.evidence) or empty
+
+
+def split_message(f: Finding) -> tuple[str, list[str]]:
+    """The rule's message and the reasons not already in it (the engine appends reasons to the message)."""
+    tail = " " + " ".join(f.reasons)
+    if f.reasons and f.message.endswith(tail):
+        return f.message[: -len(tail)], list(f.reasons)
+    return f.message, [r for r in f.reasons if r not in f.message]
