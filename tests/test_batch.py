@@ -93,3 +93,18 @@ def test_dask_local_cluster(folder: Path) -> None:
         results = dicts(list(run_batch([str(folder)], ScanOptions(), BatchOptions(scheduler=c.scheduler_address))))
     serial = dicts(list(run_batch([str(folder)], ScanOptions(), BatchOptions(jobs=1))))
     assert results == serial
+
+
+def test_interrupted_batch_resumes_from_the_cache(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "resume.sqlite"
+    opts = BatchOptions(jobs=1, cache_path=cache)
+    gen = run_batch([str(folder)], ScanOptions(), opts)
+    done = [next(gen), next(gen)]
+    gen.close()  # what Ctrl-C does to the scan loop: the two finished results are already stored
+    db = ResultCache(cache, "x")
+    assert db.db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 2
+    db.close()
+    seen: list[int] = []
+    rerun = list(run_batch([str(folder)], ScanOptions(), opts, progress=lambda r, n, total: seen.append(n)))
+    assert len(rerun) == 5 and seen == [1, 2, 3, 4, 5]
+    assert {r.path for r in done} <= {r.path for r in rerun}
