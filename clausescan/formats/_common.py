@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clausescan.model import STATUSES, DocumentResult, Evidence, Finding
+from clausescan.model import STATUSES, DocumentResult, Evidence, Finding, Report
 
 
 def status_counts(d: DocumentResult) -> dict[str, int]:
@@ -29,3 +29,14 @@ def split_message(f: Finding) -> tuple[str, list[str]]:
     if f.reasons and f.message.endswith(tail):
         return f.message[: -len(tail)], list(f.reasons)
     return f.message, [r for r in f.reasons if r not in f.message]
+
+
+def report_byline(report: Report) -> str:
+    """ "clausescan 0.1.0 · playbook backsourcing 1.0 (title) · model ..." """
+    pb = report.playbook
+    meta = f"clausescan {report.clausescan_version}"
+    if pb:
+        meta += f" · playbook {pb.id} {pb.version} ({pb.title})"
+    if report.model:
+        meta += f" · model {report.model}"
+    return meta

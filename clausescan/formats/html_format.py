@@ -6,7 +6,7 @@ import html
 import re
 
 from clausescan.formats import FormatOptions, register
-from clausescan.formats._common import coverage_text, split_message, status_counts, where
+from clausescan.formats._common import coverage_text, report_byline, split_message, status_counts, where
 from clausescan.model import DocumentResult, Finding, Report, summarise
 
 # Inline so the file can be mailed or archived alone; colours always come with the status word (WCAG 1.4.1).
@@ -152,11 +152,7 @@ def _contents(docs: list[DocumentResult]) -> list[str]:
 def render_html(report: Report, options: FormatOptions) -> str:
     docs = sorted(report.documents, key=lambda d: d.path)
     pb = report.playbook
-    meta = f"clausescan {report.clausescan_version}"
-    if pb:
-        meta += f" · playbook {pb.id} {pb.version} ({pb.title})"
-    if report.model:
-        meta += f" · model {report.model}"
+    meta = report_byline(report)
     s = summarise(docs)
     found = s["findings"]
     summary = (

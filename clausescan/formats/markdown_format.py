@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from clausescan.formats import FormatOptions, register
-from clausescan.formats._common import coverage_text, split_message, status_counts, where
+from clausescan.formats._common import coverage_text, report_byline, split_message, status_counts, where
 from clausescan.model import DocumentResult, Finding, Report, summarise
 
 # Colour (emoji) always next to the status word, so it also reads in plain text and for colour-blind readers.
@@ -148,12 +148,7 @@ def _contents(docs: list[DocumentResult]) -> list[str]:
 @register("markdown", ".md")
 def render_markdown(report: Report, options: FormatOptions) -> str:
     docs = sorted(report.documents, key=lambda d: d.path)
-    pb = report.playbook
-    meta = f"clausescan {report.clausescan_version}"
-    if pb:
-        meta += f" · playbook {pb.id} {pb.version} ({pb.title})"
-    if report.model:
-        meta += f" · model {report.model}"
+    meta = report_byline(report)
     s = summarise(docs)
     found = s["findings"]
     out = [
