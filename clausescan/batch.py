@@ -154,8 +154,8 @@ def run_batch(
         if batch.scheduler:
             yield from _run_dask(todo, options, batch, finish)
         elif batch.jobs <= 1 or len(todo) <= 1:
-            for path, shown, sha in todo:
-                yield finish(scan_one(path, shown, options, batch.timeout), sha)
+            for file, shown, sha in todo:
+                yield finish(scan_one(file, shown, options, batch.timeout), sha)
         else:
             yield from _run_pool(todo, options, batch, finish)
     finally:

@@ -19,7 +19,7 @@ class Tagger(Protocol):
 
 def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
     """What the tagger reads: ancestors' headings (context for "(b) ..."), heading, then text."""
-    heads = []
+    heads: list[str] = []
     parent = by_id.get(clause.parent or "")
     while parent is not None and len(heads) < 3:
         if parent.heading:
