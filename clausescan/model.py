@@ -71,10 +71,6 @@ class Document:
         """1-based page number of the character at ``offset``."""
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
-    def line_at(self, offset: int) -> int:
-        """1-based line number of ``offset`` in ``text`` (used for TXT/MD regions in SARIF)."""
-        return self.text.count("\n", 0, offset) + 1
-
 
 @dataclass(frozen=True)
 class Label:

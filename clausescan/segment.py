@@ -56,14 +56,6 @@ class _Marker:
     strength: int  # 2: certain (style/number), 1: plausible, needs context
 
 
-@dataclass
-class _Open:
-    start: int
-    page: int
-    marker: _Marker
-    clause_index: int
-
-
 def _classify_paren(token: str, prev_alpha: str | None) -> str:
     """(a)/(i)/(1)/(A)/(I): a letter that continues the current letter list wins over a roman."""
     if token.isdigit():

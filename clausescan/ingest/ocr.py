@@ -21,10 +21,6 @@ INSTALL_HINT = (
 )
 
 
-def ocr_available() -> bool:
-    """Is the ocrmypdf package importable? (The tesseract binary is only checked when OCR runs.)"""
-    return importlib.util.find_spec("ocrmypdf") is not None
-
 
 def _import_ocrmypdf() -> ModuleType:
     try:

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from clausescan.taxonomy import CUAD_MAP
-
 MIN_SPAN_CHARS = 5
 
 
@@ -60,13 +58,6 @@ def contracts(root: Path | None = None) -> Iterator[CuadContract]:
                 spans=spans,
                 answers=answers,
             )
-
-
-def mapped_spans(contract: CuadContract) -> Iterator[tuple[str, str, str]]:
-    """(cuad category, our label, segment) for the categories that map to our labels."""
-    for cat, label in CUAD_MAP.items():
-        for seg in contract.spans.get(cat, ()):
-            yield cat, label, seg
 
 
 def locate(text: str, segment: str) -> tuple[int, int] | None:

@@ -226,14 +226,6 @@ def _counts(result: DocumentResult) -> dict[str, int]:
     return counts
 
 
-def _where(f: Finding) -> str:
-    parts = []
-    for e in f.evidence:
-        label = f"clause {e.number}" if e.number else "unnumbered clause"
-        parts.append(f"{label} (page {e.page})")
-    return ", ".join(parts)
-
-
 def _finding_block(f: Finding, full: bool = True, first_at: str = "") -> list[tuple[str, bool]]:
     """(text, bold) paragraphs describing one finding in a comment.
 
