@@ -60,10 +60,9 @@ def test_real_availability_percentage() -> None:
     assert availability_percent(s) == 99.0
 
 
-def test_real_transition_period() -> None:
-    s = real_sentence("Upon expiration or termination of this Agreement for any reason, Provider shall")
-    days = transition_days(s)
-    assert days is None or days > 0  # the sentence names no period -> None; never negative
+def test_real_transition_periods() -> None:
+    assert transition_days(real_sentence("In no event shall the transition exceed one hundred eighty [180]")) == 180
+    assert transition_days(real_sentence("Such transition period shall not exceed 24 months")) == 720
 
 
 # --- project-written sentences ------------------------------------------------------------------

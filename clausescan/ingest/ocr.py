@@ -21,7 +21,6 @@ INSTALL_HINT = (
 )
 
 
-
 def _import_ocrmypdf() -> ModuleType:
     try:
         return importlib.import_module("ocrmypdf")

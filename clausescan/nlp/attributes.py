@@ -56,9 +56,10 @@ _UNIT_DAYS = {
     "year": 365,
 }
 _NUM_WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+# Templates bracket their variables: "[thirty (30)] days", "one hundred eighty [180] calendar days".
 DURATION_RE = re.compile(
-    r"(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))"
-    r"(?:\s*\(\s*(?P<digits>\d{1,4})\s*\))?"
+    r"\[?(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))"
+    r"(?:\s*[(\[]\s*(?P<digits>\d{1,4})\s*[)\]])?\]?"
     r"\s*(?:-\s*)?(?P<unit>(?:calendar |business |working )?(?:day|week|month|year))s?\b['’]?",
     re.IGNORECASE,
 )
