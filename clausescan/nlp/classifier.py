@@ -51,6 +51,7 @@ class ClauseClassifier:
     meta: dict[str, object] = field(default_factory=dict)
     name: str = "clause-classifier"
     fingerprint: str = ""
+    keyword_union: np.ndarray | None = None  # labels where a keyword hit also counts (chosen in training)
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability per (text, label)."""
@@ -60,12 +61,30 @@ class ClauseClassifier:
         z = np.asarray(x @ self.coef.T) + self.intercept
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
+    def decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, decisions): over threshold, or a keyword hit for the union labels."""
+        if not texts:
+            empty = np.zeros((0, len(self.labels)), dtype=np.float32)
+            return empty, empty.astype(bool)
+        x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
+        z = np.asarray(x @ self.coef.T) + self.intercept
+        probs = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        decided = probs >= self.thresholds
+        if self.keyword_union is not None and self.keyword_union.any():
+            hits = np.asarray(x[:, x.shape[1] - len(self.labels) :].todense()) > 0  # keyword features
+            decided |= hits & self.keyword_union
+        return probs, decided
+
     def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
-        probs = self.scores(texts)
+        probs, decided = self.decide(texts)
         out = []
-        for row in probs:
-            hits = np.nonzero(row >= self.thresholds)[0]
-            out.append(tuple(Label(self.labels[i], float(round(row[i], 4))) for i in hits))
+        for row, yes in zip(probs, decided):
+            # a label accepted on a keyword hit reports at least its threshold as its score
+            out.append(
+                tuple(
+                    Label(self.labels[i], float(round(max(row[i], self.thresholds[i]), 4))) for i in np.nonzero(yes)[0]
+                )
+            )
         return out
 
 
@@ -88,6 +107,7 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
         meta={k: v for k, v in meta.items() if k not in ("word", "char")},
         name=f"clause-classifier {meta.get('version', '?')}",
         fingerprint=hashlib.sha256(raw + npz).hexdigest(),
+        keyword_union=np.array([lab in set(meta.get("keyword_union", [])) for lab in meta["labels"]]),
     )
     clf.meta["load_seconds"] = round(time.perf_counter() - t, 3)
     return clf

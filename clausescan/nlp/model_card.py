@@ -36,6 +36,12 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "`transition_period`, a termination right that states its notice provides "
         "`termination_notice_period`; the tables below measure the classifier alone.",
         "",
+        "Per-label keyword union, chosen on out-of-fold training predictions only (a label adopts it when "
+        "'model or keyword hit' beats the model by more than 0.02 F1 out of fold): "
+        + (", ".join(f"`{lab}`" for lab in meta.get("keyword_union", [])) or "none") + ". "
+        "For these labels, whose positives sit in few training contracts, a keyword-pattern hit also "
+        "counts.",
+        "",
         "## Training data and licences",
         "- Hand-labelled clauses built by the project (`data/labels/`, see its README: 93 documents, 7,739 "
         "clauses, guidelines, inter-annotator kappa 0.88): UK Crown Commercial Service schedules (Crown "

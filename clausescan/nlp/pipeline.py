@@ -41,22 +41,22 @@ class ClauseClassifierComponent:
 
         self.model: Any = load_classifier(Path(model_dir)) if model_dir else default_tagger()
 
-    def _scores(self, texts: list[str]) -> np.ndarray:
-        if hasattr(self.model, "scores"):
-            return self.model.scores(texts)  # type: ignore[no-any-return]
+    def _decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        if hasattr(self.model, "decide"):
+            return self.model.decide(texts)  # type: ignore[no-any-return]
         out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)  # keyword fallback: 0/1
         for i, labels in enumerate(self.model.predict(texts)):
             for lab in labels:
                 out[i, LABELS.index(lab.label)] = 1.0
-        return out
+        return out, out > 0
 
-    def _set(self, doc: Doc, row: np.ndarray) -> None:
+    def _set(self, doc: Doc, row: np.ndarray, yes: np.ndarray) -> None:
         doc.cats = {lab: float(row[i]) for i, lab in enumerate(LABELS)}
-        thresholds = getattr(self.model, "thresholds", np.full(len(LABELS), 0.5))
-        doc._.clause_labels = [lab for i, lab in enumerate(LABELS) if row[i] >= thresholds[i]]
+        doc._.clause_labels = [lab for i, lab in enumerate(LABELS) if yes[i]]
 
     def __call__(self, doc: Doc) -> Doc:
-        self._set(doc, self._scores([doc.text])[0])
+        probs, decided = self._decide([doc.text])
+        self._set(doc, probs[0], decided[0])
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
@@ -71,9 +71,9 @@ class ClauseClassifierComponent:
     def _flush(self, batch: list[Doc]) -> Iterator[Doc]:
         if not batch:
             return
-        scores = self._scores([d.text for d in batch])
-        for doc, row in zip(batch, scores):
-            self._set(doc, row)
+        probs, decided = self._decide([d.text for d in batch])
+        for doc, row, yes in zip(batch, probs, decided):
+            self._set(doc, row, yes)
             yield doc
 
 
