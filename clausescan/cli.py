@@ -6,9 +6,7 @@ Exit codes (like ruff and bandit): 0 no finding at or above --fail-on; 1 finding
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -16,28 +14,9 @@ import click
 from clausescan import __version__
 from clausescan.errors import ClausescanError, UsageError
 from clausescan.model import SEVERITIES
+from clausescan.runner import coerce
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report gets the user's usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
@@ -48,12 +27,6 @@ def parse_pairs(values: tuple[str, ...], what: str) -> dict[str, str]:
         k, val = v.split("=", 1)
         out[k.strip()] = val.strip()
     return out
-
-
-def coerce(value: str) -> bool | float | str:
-    from clausescan.runner import coerce as _coerce
-
-    return _coerce(value)  # type: ignore[no-any-return]
 
 
 def fail(exc: ClausescanError) -> None:

@@ -178,7 +178,7 @@ def run_scan(req: RunRequest, echo: Callable[[str], None]) -> int:
         fopts = FormatOptions(fail_on=fail_on, color=req.color and not req.outputs, verbose=req.verbose)
         data = render(fmt, report, fopts)
         if req.outputs:
-            from clausescan.cli import write_atomic
+            from clausescan.output import write_atomic
 
             write_atomic(Path(req.outputs[i]), data)
         else:

@@ -14,7 +14,7 @@ from clausescan import __version__
 from clausescan.errors import ClausescanError, ErrorInfo, InputError
 from clausescan.ingest import IngestOptions, ingest, is_supported
 from clausescan.model import DocumentResult, PlaybookInfo, Report
-from clausescan.nlp import Tagger, classify, default_tagger
+from clausescan.nlp import Tagger, classify
 from clausescan.review.language import with_filled_language
 from clausescan.rules import Playbook, evaluate, load_playbook
 from clausescan.rules.engine import Waiver, inline_waivers
@@ -119,17 +119,6 @@ def expand_paths(
 
 def load_scan_playbook(options: ScanOptions) -> Playbook:
     return load_playbook(options.playbook, options.thresholds, dict(options.options))
-
-
-def scan_paths(
-    paths: Iterable[str | Path], options: ScanOptions | None = None, tagger: Tagger | None = None
-) -> Iterator[DocumentResult]:
-    """Scan files and folders one by one (see clausescan.batch for parallel and cached scans)."""
-    options = options or ScanOptions()
-    playbook = load_scan_playbook(options)
-    tagger = tagger or default_tagger()
-    for path, _ in expand_paths(paths, options.exclude):
-        yield scan_document(path, playbook, tagger, options)
 
 
 def make_report(results: Iterable[DocumentResult], playbook: Playbook, tagger: Tagger) -> Report:

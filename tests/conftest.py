@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from clausescan.batch import BatchOptions, run_batch
 from clausescan.model import Report
 from clausescan.nlp import default_tagger
-from clausescan.scan import ScanOptions, load_scan_playbook, make_report, scan_paths
+from clausescan.scan import ScanOptions, load_scan_playbook, make_report
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_contracts"
@@ -46,7 +47,7 @@ def sample_report() -> Report:
     os.chdir(REPO)
     try:
         options = ScanOptions()
-        results = list(scan_paths(["sample_contracts"], options))
+        results = list(run_batch(["sample_contracts"], options, BatchOptions()))
         return make_report(results, load_scan_playbook(options), default_tagger())
     finally:
         os.chdir(old)

@@ -54,12 +54,13 @@ def _in_repo() -> Iterator[None]:
 
 def build_sample_report() -> Report:
     """The same scan as the ``sample_report`` fixture in tests/conftest.py: defaults, paths relative to the repo."""
+    from clausescan.batch import BatchOptions, run_batch
     from clausescan.nlp import default_tagger
-    from clausescan.scan import ScanOptions, load_scan_playbook, make_report, scan_paths
+    from clausescan.scan import ScanOptions, load_scan_playbook, make_report
 
     with _in_repo():
         options = ScanOptions()
-        results = list(scan_paths(["sample_contracts"], options))
+        results = list(run_batch(["sample_contracts"], options, BatchOptions()))
         return make_report(results, load_scan_playbook(options), default_tagger())
 
 

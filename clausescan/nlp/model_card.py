@@ -38,7 +38,8 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "",
         "Per-label keyword union, chosen on out-of-fold training predictions only (a label adopts it when "
         "'model or keyword hit' beats the model by more than 0.02 F1 out of fold): "
-        + (", ".join(f"`{lab}`" for lab in meta.get("keyword_union", [])) or "none") + ". "
+        + (", ".join(f"`{lab}`" for lab in meta.get("keyword_union", [])) or "none")
+        + ". "
         "For these labels, whose positives sit in few training contracts, a keyword-pattern hit also "
         "counts.",
         "",

@@ -181,7 +181,7 @@ def compare_command(
     config_path: str | None,
 ) -> None:
     """Compare two versions of a contract: which provisions were added, removed, weakened or strengthened."""
-    from clausescan.cli import write_atomic
+    from clausescan.output import write_atomic
     from clausescan.review.compare import compare, render_comparison
 
     try:
