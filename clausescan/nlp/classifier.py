@@ -53,12 +53,17 @@ class ClauseClassifier:
     fingerprint: str = ""
     keyword_union: np.ndarray | None = None  # labels where a keyword hit also counts (chosen in training)
 
+    def __post_init__(self) -> None:
+        # (features, labels) in C order: `x @ coef.T` would copy the 20 MB matrix on every call
+        self.coef_t = np.ascontiguousarray(self.coef.T)
+        self.coef = self.coef_t.T  # a view: one copy in memory
+
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability per (text, label)."""
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
-        z = np.asarray(x @ self.coef.T) + self.intercept
+        z = np.asarray(x @ self.coef_t) + self.intercept
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
     def decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +72,7 @@ class ClauseClassifier:
             empty = np.zeros((0, len(self.labels)), dtype=np.float32)
             return empty, empty.astype(bool)
         x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
-        z = np.asarray(x @ self.coef.T) + self.intercept
+        z = np.asarray(x @ self.coef_t) + self.intercept
         probs = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         decided = probs >= self.thresholds
         if self.keyword_union is not None and self.keyword_union.any():

@@ -1,0 +1,188 @@
+"""The scan-time feature code must give exactly what the trained model was fitted on.
+
+FittedTfidf re-implements scikit-learn's TfidfVectorizer.transform for speed, and the keyword
+tagger skips a regex when a word it needs is absent. Both are pinned here against the slow,
+obvious implementation on real contract text and on generated text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from clausescan.ingest import ingest
+from clausescan.nlp import clause_input
+from clausescan.nlp.classifier import MODEL_NAME, find_model
+from clausescan.nlp.features import (
+    FittedTfidf,
+    make_vectorizers,
+    rebuild_sklearn_vectorizer,
+    rebuild_vectorizer,
+    vectorizer_state,
+)
+from clausescan.nlp.keywords import load_keyword_tagger, required_literals
+from clausescan.segment import segment
+from tests.conftest import SAMPLES, shared
+
+pytest.importorskip("sklearn")
+
+
+def sample_clause_texts() -> list[str]:
+    texts = []
+    for p in sorted(SAMPLES.glob("*.*")):
+        if p.suffix in (".pdf", ".docx", ".txt", ".md") and p.name != "README.md":
+            clauses = segment(ingest(p))
+            by_id = {c.id: c for c in clauses}
+            texts += [clause_input(c, by_id) for c in clauses]
+    return texts
+
+
+EDGE_TEXTS = [
+    "",
+    "   \n\t ",
+    "a",
+    "ab",
+    "abc",
+    "I",
+    "é ü ß ﬁnal — “quoted” ‘x’ 30 days' notice",
+    "x" * 5000,
+    "word " * 700,
+    "co-operate sub-contractor's non-exclusive 99.9% £1,000,000 (a) (iv) 1.2.3",
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[dict, dict]:
+    d = find_model()
+    meta = json.loads((d / f"{MODEL_NAME}.json").read_text("utf-8"))
+    arrays = dict(np.load(d / f"{MODEL_NAME}.npz", allow_pickle=False))
+    return meta, arrays
+
+
+def assert_same_matrix(fast: FittedTfidf, reference: object, texts: list[str]) -> None:
+    a = reference.transform(texts)  # type: ignore[attr-defined]
+    b = fast.transform(texts)
+    assert a.shape == b.shape
+    assert abs(a - b).max() <= 1e-6 if a.nnz else b.nnz == 0
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(np.sort(a.indices), np.sort(b.indices))
+
+
+@pytest.mark.parametrize("kind", ["word", "char"])
+def test_fitted_tfidf_equals_sklearn_on_sample_contracts(shipped: tuple[dict, dict], kind: str) -> None:
+    meta, arrays = shipped
+    fast = rebuild_vectorizer(meta[kind], arrays[f"{kind}_idf"])
+    ref = rebuild_sklearn_vectorizer(meta[kind], arrays[f"{kind}_idf"])
+    assert_same_matrix(fast, ref, sample_clause_texts() + EDGE_TEXTS)
+
+
+@pytest.mark.parametrize("kind", ["word", "char"])
+def test_fitted_tfidf_equals_sklearn_on_cuad_text(shipped: tuple[dict, dict], kind: str) -> None:
+    folder = shared("cuad/full_contract_txt")
+    texts = []
+    for p in sorted(folder.glob("*.txt"))[:15]:
+        t = p.read_text("utf-8", errors="replace")
+        texts += [t[i : i + 900] for i in range(0, len(t), 900)]
+    meta, arrays = shipped
+    fast = rebuild_vectorizer(meta[kind], arrays[f"{kind}_idf"])
+    assert_same_matrix(fast, rebuild_sklearn_vectorizer(meta[kind], arrays[f"{kind}_idf"]), texts)
+
+
+def test_fitted_tfidf_equals_a_freshly_fitted_vectorizer() -> None:
+    """Independent of the shipped model: fit small vectorizers and compare (both analyzers)."""
+    texts = sample_clause_texts()
+    word, char = make_vectorizers(word_features=3000, char_features=5000)
+    for vec in (word, char):
+        vec.fit(texts[::2])
+        fast = rebuild_vectorizer(vectorizer_state(vec), vec.idf_)
+        assert_same_matrix(fast, vec, texts[1::2] + EDGE_TEXTS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=200), min_size=1, max_size=5))
+@example(["\u00a0\u2003 nbsp\u00a0spaces", "ǅ titlecase ﬀ"])
+def test_fitted_tfidf_equals_sklearn_on_any_text(shipped: tuple[dict, dict], texts: list[str]) -> None:
+    meta, arrays = shipped
+    for kind in ("word", "char"):
+        fast = rebuild_vectorizer(meta[kind], arrays[f"{kind}_idf"])
+        assert_same_matrix(fast, rebuild_sklearn_vectorizer(meta[kind], arrays[f"{kind}_idf"]), texts)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("escrow", ("escrow",)),
+        ("terminat\\w*[^.;]{0,60}for cause", ("for cause",)),  # the longer literal run wins
+        ("service levels?|\\bslas?\\b", ("service level", "sla")),
+        ("(?:exit|transition)\\s+plan", ("exit", "transition")),
+        ("(?:hereby\\s+)?assigns", ("assigns",)),  # an optional group is not required
+        ("(?:abc)+xy", ("abc",)),  # a repeat with a minimum of one is
+        ("a*b?", None),
+        ("ab|xyz", None),  # a two-letter alternative is too short to be worth testing
+        ("[a-z]+ing", ("ing",)),
+        ("[a-z]+in\\b", None),
+    ],
+)
+def test_required_literals(pattern: str, expected: tuple[str, ...] | None) -> None:
+    assert required_literals(pattern) == expected
+
+
+def test_every_keyword_pattern_has_a_guard() -> None:
+    tagger = load_keyword_tagger()
+    unguarded = [
+        p.pattern for lab, pats in tagger.patterns.items() for p, g in zip(pats, tagger.guards[lab]) if g is None
+    ]
+    assert unguarded == []  # a new pattern without a literal still works, but slowly: say so here
+
+
+def _unguarded_equal(texts: list[str]) -> None:
+    tagger = load_keyword_tagger()
+    assert tagger.predict(texts) == dataclasses.replace(tagger, guards={}).predict(texts)
+
+
+def test_keyword_guards_change_no_decision_on_contract_text() -> None:
+    texts = sample_clause_texts()
+    folder = shared("cuad/full_contract_txt")
+    for p in sorted(folder.glob("*.txt"))[:25]:
+        t = p.read_text("utf-8", errors="replace")
+        texts += [t[i : i + 700] for i in range(0, len(t), 700)]
+    _unguarded_equal(texts)
+
+
+FRAGMENTS = [
+    "terminate",
+    "termination",
+    "for convenience",
+    "material breach",
+    "insolvency",
+    "change of control",
+    "90 days' notice",
+    "exit plan",
+    "transition services",
+    "return",
+    "customer data",
+    "delete",
+    "escrow",
+    "service level",
+    "sla",
+    "credits",
+    "monthly report",
+    "audit",
+    "tupe",
+    "hereby assigns",
+    "all right, title and interest",
+    ".",
+    ";",
+    " ",
+    "the supplier shall",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map(" ".join))
+def test_keyword_guards_change_no_decision_on_generated_text(text: str) -> None:
+    _unguarded_equal([text, text.upper(), text.replace(" ", "")])
