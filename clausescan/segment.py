@@ -90,13 +90,12 @@ def _is_heading_line(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > HEADING_MAX_CHARS or _TOC_LINE_RE.search(s):
         return False
-    letters = [c for c in s if c.isalpha()]
-    if len(letters) < 3:
-        return False
     if s.endswith((",", ";", "and", "or")):
         return False
     words = s.rstrip(".:").split()
     if len(words) > 10:
+        return False
+    if sum(c.isalpha() for c in s) < 3:
         return False
     if s.isupper():
         return True
@@ -129,7 +128,13 @@ class Segmenter:
         return mk
 
     def _marker(self, block: Block, s: str, prev_line: str | None) -> _Marker | None:
-        after_break = prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line)
+        brk: list[bool] = []
+
+        def after_break() -> bool:  # computed only when a marker pattern matches: most lines have none
+            if not brk:
+                brk.append(prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line))
+            return brk[0]
+
         if block.number:
             local = block.number.rstrip(".")
             rest = s[len(block.number) :].strip()
@@ -144,7 +149,7 @@ class Segmenter:
                 text = text[m.end() :]
             return _Marker(f"h{block.heading_level}", num, num, text.strip("*_ ") or None, 2)
         m = _WORD_MARKER_RE.match(s)
-        if m and (after_break or m.group("word").lower() in ("article", "schedule", "exhibit", "annex", "appendix")):
+        if m and (after_break() or m.group("word").lower() in ("article", "schedule", "exhibit", "annex", "appendix")):
             word = m.group("word").capitalize()
             num = m.group("num")
             rest = s[m.end() :]
@@ -154,25 +159,25 @@ class Segmenter:
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if m and after_break and _starts_clause_text(s[m.end() :]):
+        if m and after_break() and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             return _Marker("dotted" + str(num.count(".") + 1), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if m and after_break and _starts_clause_text(s[m.end() :]):
+        if m and after_break() and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             indent = self.indent(block)
             if indent:  # an indented "1." is a nested list item (Markdown / plain text)
                 return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end() :]), 1)
             return _Marker("dotted1", num, num, _inline_heading(s[m.end() :]), 1)
         m = _PAREN_RE.match(s)
-        if m and (after_break or (prev_line or "").rstrip().endswith((",", "-", "\u2014"))):
+        if m and (after_break() or (prev_line or "").rstrip().endswith((",", "-", "\u2014"))):
             tok = m.group("num")
             kind = _classify_paren(tok, self.prev_alpha.get("upper" if tok.isupper() else "lower"))
             if kind in ("alpha", "ALPHA"):
                 self.prev_alpha["upper" if tok.isupper() else "lower"] = tok[-1]
             return _Marker(kind, None, f"({tok})", _inline_heading(s[m.end() :]), 1)
         m = _LETTER_DOT_RE.match(s)
-        if m and after_break:
+        if m and after_break():
             tok = m.group("num")
             kind = (
                 "alpha" if not _ROMAN_RE.match(tok) or (tok == "i" and self.prev_alpha.get("lower") == "h") else "roman"
@@ -181,9 +186,9 @@ class Segmenter:
                 self.prev_alpha["lower"] = tok
             return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end() :]), 1)
         m = _DEFINITION_RE.match(s)
-        if m and after_break:
+        if m and after_break():
             return _Marker("def", None, None, m.group("term"), 1)
-        if after_break and _is_heading_line(s):
+        if _is_heading_line(s) and after_break():
             return _Marker("heading", None, None, s.rstrip(".:"), 1)
         return None
 

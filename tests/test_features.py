@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clausescan.ingest import ingest
+from clausescan.literals import fold, required_literals
 from clausescan.nlp import clause_input
 from clausescan.nlp.classifier import MODEL_NAME, find_model
 from clausescan.nlp.features import (
@@ -25,7 +27,8 @@ from clausescan.nlp.features import (
     rebuild_vectorizer,
     vectorizer_state,
 )
-from clausescan.nlp.keywords import load_keyword_tagger, required_literals
+from clausescan.nlp.keywords import load_keyword_tagger
+from clausescan.rules.loader import load_playbook
 from clausescan.segment import segment
 from tests.conftest import SAMPLES, shared
 
@@ -186,3 +189,42 @@ FRAGMENTS = [
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map(" ".join))
 def test_keyword_guards_change_no_decision_on_generated_text(text: str) -> None:
     _unguarded_equal([text, text.upper(), text.replace(" ", "")])
+
+
+def _playbook_patterns() -> list[re.Pattern[str]]:
+    pats = []
+    for name in ("backsourcing", "dora"):
+        for rule in load_playbook(name).rules:
+            pats += list(rule.evidence_patterns)
+            pats += [c.pattern for c in rule.weak_if if c.pattern is not None]
+    return pats
+
+
+PLAYBOOK_PATTERNS = _playbook_patterns()
+PLAYBOOK_LITERALS = sorted({lit for p in PLAYBOOK_PATTERNS for lit in (required_literals(p.pattern, p.flags) or ())})
+# re.IGNORECASE matches these to ASCII letters although str.lower() does not produce them
+CASE_TWINS = str.maketrans({"s": "\u017f", "k": "\u212a", "i": "\u0131", "I": "\u0130"})
+
+
+@st.composite
+def playbook_like_text(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from([*PLAYBOOK_LITERALS, *FRAGMENTS]), max_size=12))
+    text = " ".join(parts)
+    style = draw(st.sampled_from(["plain", "upper", "title", "twins"]))
+    return {"plain": text, "upper": text.upper(), "title": text.title(), "twins": text.translate(CASE_TWINS)}[style]
+
+
+@settings(max_examples=150, deadline=None)
+@given(playbook_like_text())
+def test_rule_pattern_guards_are_necessary_conditions(text: str) -> None:
+    """Wherever a playbook pattern matches, one of its guard words is in the folded text."""
+    folded = fold(text)
+    for p in PLAYBOOK_PATTERNS:
+        guard = required_literals(p.pattern, p.flags)
+        if guard is not None and p.search(text):
+            assert any(lit in folded for lit in guard), (p.pattern, text)
+
+
+def test_most_playbook_patterns_get_a_guard() -> None:
+    guarded = sum(required_literals(p.pattern, p.flags) is not None for p in PLAYBOOK_PATTERNS)
+    assert guarded / len(PLAYBOOK_PATTERNS) > 0.5

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Presentation-form ligatures that PDF fonts emit as one code point.
 LIGATURES = {
@@ -276,6 +278,22 @@ def damaged_forms(word: str) -> set[str]:
     return forms
 
 
+def _add_targets(targets: dict[str, set[str]], words: set[str] | frozenset[str]) -> None:
+    for k in words:
+        for form in damaged_forms(k):
+            if len(form) >= 3:
+                targets.setdefault(form, set()).add(k)
+
+
+@lru_cache(maxsize=1)
+def _static_ligature_targets() -> tuple[frozenset[str], dict[str, set[str]]]:
+    """Damaged spellings of the built-in word lists: the same for every document, built once."""
+    known = frozenset(LIGATURE_WORDS | {w for w in COMMON_WORDS if _LIGATURE_SEQ_RE.search(w)})
+    targets: dict[str, set[str]] = {}
+    _add_targets(targets, known)
+    return known, targets
+
+
 def lost_ligatures(text: str) -> LigatureReport:
     """Estimate how many words of ``text`` lost a ligature, and which can be repaired safely.
 
@@ -283,24 +301,22 @@ def lost_ligatures(text: str) -> LigatureReport:
     one known word (seen intact elsewhere in the text, or in the contract word list); it is only
     applied (by the caller) when the report says ``detected``, i.e. the document is damaged.
     """
-    counts: dict[str, int] = {}
-    words = 0
-    for w in _LIG_WORD_RE.findall(text):
-        words += 1
-        low = w.lower()
-        counts[low] = counts.get(low, 0) + 1
+    all_words = _LIG_WORD_RE.findall(text)
+    words = len(all_words)
+    counts = Counter(map(str.lower, all_words))
     in_doc = {w for w in counts if _LIGATURE_SEQ_RE.search(w)}
-    known = in_doc | LIGATURE_WORDS | {w for w in COMMON_WORDS if _LIGATURE_SEQ_RE.search(w)}
-    targets: dict[str, set[str]] = {}
-    for k in known:
-        for form in damaged_forms(k):
-            if len(form) >= 3:
-                targets.setdefault(form, set()).add(k)
+    static_known, static_targets = _static_ligature_targets()
+    known = in_doc | static_known
+    doc_targets: dict[str, set[str]] = {}  # damaged spellings of the document's own ligature words
+    _add_targets(doc_targets, in_doc - static_known)
     suspects = 0
     found: list[tuple[int, str]] = []
     repairs: dict[str, str] = {}
     for w, c in counts.items():
-        cands = targets.get(w)
+        cands = static_targets.get(w)
+        extra = doc_targets.get(w)
+        if extra:
+            cands = extra | (cands or set())
         if not cands or w in known or w in COMMON_WORDS:
             continue
         suspects += c

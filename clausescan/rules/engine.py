@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from clausescan.literals import fold, required_literals
 from clausescan.model import Clause, Evidence, Finding, severity_rank
 from clausescan.rules.loader import Check, Playbook, Rule
 
@@ -76,6 +78,7 @@ class _Index:
     clauses: list[Clause]
     labels: dict[str, frozenset[str]]
     operative: list[Clause]  # clauses that are not definitions
+    _folded: list[str] | None = None
 
     @classmethod
     def of(cls, clauses: list[Clause]) -> _Index:
@@ -89,17 +92,35 @@ class _Index:
         want = set(wanted)
         return [c for c in self.operative if self.labels[c.id] & want]
 
+    def folded(self) -> list[str]:
+        """Clause texts for literal guards (clausescan.literals.fold), computed on first use."""
+        if self._folded is None:
+            self._folded = [fold(c.text) for c in self.clauses]
+        return self._folded
+
     def any_label(self, label: str) -> bool:
         return any(label in labs for labs in self.labels.values())
+
+
+@lru_cache(maxsize=4096)
+def _guard(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    return required_literals(pattern.pattern, pattern.flags)
 
 
 def _evidence_clauses(rule: Rule, index: _Index, labels: tuple[str, ...] | None = None) -> list[Clause]:
     found = index.with_labels(labels or rule.labels)
     if not labels and rule.evidence_patterns:
         seen = {c.id for c in found}
-        found += [
-            c for c in index.clauses if c.id not in seen and any(p.search(c.text) for p in rule.evidence_patterns)
-        ]
+        pats = [(p, _guard(p)) for p in rule.evidence_patterns]
+        for c, folded in zip(index.clauses, index.folded()):
+            if c.id in seen:
+                continue
+            for p, guard in pats:
+                if guard is not None and not any(lit in folded for lit in guard):
+                    continue  # a word every match needs is absent
+                if p.search(c.text):
+                    found.append(c)
+                    break
     return found
 
 
