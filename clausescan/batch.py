@@ -9,6 +9,8 @@ loses nothing already done.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -57,10 +59,16 @@ def _init_worker(options: ScanOptions) -> None:
     _WORKER["tagger"] = default_tagger()
 
 
-def scan_one(path: str, shown: str, options: ScanOptions, timeout: float | None) -> dict[str, Any]:
-    """Scan one file in this process (worker or main), honouring the time limit. Returns a dict."""
+def _ensure_worker(options: ScanOptions) -> None:
+    """Load playbook and model unless this process already has them (a forked worker inherits
+    the parent's: no second model load, and the pages are shared copy-on-write)."""
     if _WORKER.get("options") != options:
         _init_worker(options)
+
+
+def scan_one(path: str, shown: str, options: ScanOptions, timeout: float | None) -> dict[str, Any]:
+    """Scan one file in this process (worker or main), honouring the time limit. Returns a dict."""
+    _ensure_worker(options)
     use_alarm = bool(timeout) and threading.current_thread() is threading.main_thread()
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
@@ -163,14 +171,25 @@ def run_batch(
             cache.close()
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _run_pool(
     todo: list[tuple[str, str, str | None]],
     options: ScanOptions,
     batch: BatchOptions,
     finish: Callable[[dict[str, Any], str | None], DocumentResult],
 ) -> Iterator[DocumentResult]:
+    if multiprocessing.get_start_method() == "fork":
+        _ensure_worker(options)  # once here, inherited by every worker
+    # Largest files first: a big file started last would leave the other workers idle at the end.
+    todo = sorted(todo, key=lambda item: -_size(item[0]))
     # Bounded submission keeps memory flat for archives of thousands of files.
-    with ProcessPoolExecutor(max_workers=batch.jobs, initializer=_init_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(max_workers=batch.jobs, initializer=_ensure_worker, initargs=(options,)) as pool:
         pending: dict[Future[dict[str, Any]], tuple[str, str | None]] = {}
         queue = iter(todo)
         try:

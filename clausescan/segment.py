@@ -95,7 +95,7 @@ def _is_heading_line(line: str) -> bool:
     words = s.rstrip(".:").split()
     if len(words) > 10:
         return False
-    if sum(c.isalpha() for c in s) < 3:
+    if sum(map(str.isalpha, s)) < 3:
         return False
     if s.isupper():
         return True

@@ -21,11 +21,14 @@ from clausescan.literals import fold, required_literals
 from clausescan.nlp import clause_input
 from clausescan.nlp.classifier import MODEL_NAME, find_model
 from clausescan.nlp.features import (
+    MAX_CHARS,
+    MAX_WINDOWS,
     FittedTfidf,
     make_vectorizers,
     rebuild_sklearn_vectorizer,
     rebuild_vectorizer,
     vectorizer_state,
+    windows,
 )
 from clausescan.nlp.keywords import load_keyword_tagger
 from clausescan.rules.loader import load_playbook
@@ -228,3 +231,48 @@ def test_rule_pattern_guards_are_necessary_conditions(text: str) -> None:
 def test_most_playbook_patterns_get_a_guard() -> None:
     guarded = sum(required_literals(p.pattern, p.flags) is not None for p in PLAYBOOK_PATTERNS)
     assert guarded / len(PLAYBOOK_PATTERNS) > 0.5
+
+
+# --- windows: long clauses are read whole -------------------------------------------------------
+
+
+def test_short_text_is_one_window() -> None:
+    assert windows("Termination // 14.1 // The Customer may terminate.") == [
+        "Termination // 14.1 // The Customer may terminate."
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3001, 40000), st.booleans())
+def test_windows_cover_the_whole_text_with_the_heading_on_each(length: int, with_head: bool) -> None:
+    head = "Exit Management / Exit Plan // 5.2 Assistance // " if with_head else ""
+    words = ("supplier shall provide assistance to the customer on exit " * (length // 50 + 1)).split()
+    body = " ".join(f"{w}{i}" for i, w in enumerate(words))[:length]
+    parts = windows(head + body)
+    assert len(parts) > 1
+    assert all(len(p) <= MAX_CHARS and p.startswith(head) for p in parts)
+    pieces = [p[len(head) :] for p in parts]
+    pos = 0
+    for piece in pieces:  # in order, each overlapping or touching the previous one: no gap
+        at = body.find(piece, max(0, pos - MAX_CHARS))
+        assert 0 <= at <= pos
+        pos = at + len(piece)
+    assert pos == len(body) or len(parts) == MAX_WINDOWS
+
+
+def test_windows_are_capped_for_a_whole_document_in_one_clause() -> None:
+    assert len(windows("word " * 200_000)) == MAX_WINDOWS
+
+
+def test_regression_provision_in_the_tail_of_a_long_clause_is_found() -> None:
+    """Features read 3,000 characters; a merged clause's exit provision at character 9,000 was lost."""
+    from clausescan.nlp import default_tagger
+
+    filler = "The Supplier shall maintain the premises in good repair and keep the site clean and tidy. " * 100
+    tail = (
+        "On expiry or termination the Supplier shall provide termination assistance to the Customer and "
+        "any replacement supplier, including the orderly transfer of the Services, for up to twelve months."
+    )
+    labels = {lab.label for lab in default_tagger().predict(["Services // 4 // " + filler + tail])[0]}
+    assert "termination_assistance" in labels
+    assert "termination_assistance" not in {lab.label for lab in default_tagger().predict([filler])[0]}

@@ -49,7 +49,7 @@ _VOCAB_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 def vocabulary(lines: list[str]) -> frozenset[str]:
     """Lower-cased words (hyphenated compounds kept whole) seen in the lines."""
-    return frozenset(w.lower() for line in lines for w in _VOCAB_RE.findall(line))
+    return frozenset(map(str.lower, _VOCAB_RE.findall("\n".join(lines))))  # words never span lines
 
 
 def keep_hyphen(head: str, tail: str, vocab: frozenset[str]) -> bool:
@@ -119,7 +119,7 @@ def text_quality(text: str, words: list[str] | None = None) -> float:
     words = word_list(text) if words is None else words
     if not words:
         return 0.0
-    hits = sum(1 for w in words if w.lower() in COMMON_WORDS)
+    hits = sum(map(COMMON_WORDS.__contains__, map(str.lower, words)))
     return hits / len(words)
 
 
@@ -131,7 +131,7 @@ def doubled_char_share(text: str, words: list[str] | None = None) -> float:
     words = word_list(text) if words is None else words
     if not words:
         return 0.0
-    doubled = sum(1 for w in words if len(w) >= 6 and _DOUBLED_RE.fullmatch(w))
+    doubled = sum(1 for w in words if len(w) >= 6 and w[0] == w[1] and _DOUBLED_RE.fullmatch(w))
     return doubled / len(words)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from clausescan.model import Label
-from clausescan.nlp.features import rebuild_vectorizer, transform
+from clausescan.nlp.features import expand_windows, rebuild_vectorizer, transform
 
 MODEL_NAME = "clause_classifier"
 
@@ -60,23 +60,28 @@ class ClauseClassifier:
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Probability per (text, label)."""
-        if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
-        z = np.asarray(x @ self.coef_t) + self.intercept
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return self.decide(texts)[0]
 
     def decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities, decisions): over threshold, or a keyword hit for the union labels."""
+        """(probabilities, decisions): over threshold, or a keyword hit for the union labels.
+
+        A long text is read as overlapping windows (features.windows); it gets the highest
+        probability of its windows, and a keyword hit in any window.
+        """
         if not texts:
             empty = np.zeros((0, len(self.labels)), dtype=np.float32)
             return empty, empty.astype(bool)
-        x = transform(self.word, self.char, texts)  # type: ignore[arg-type]
+        flat, starts = expand_windows(texts)
+        x = transform(self.word, self.char, flat)  # type: ignore[arg-type]
         z = np.asarray(x @ self.coef_t) + self.intercept
         probs = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        if len(flat) != len(texts):
+            probs = np.maximum.reduceat(probs, starts, axis=0)
         decided = probs >= self.thresholds
         if self.keyword_union is not None and self.keyword_union.any():
             hits = np.asarray(x[:, x.shape[1] - len(self.labels) :].todense()) > 0  # keyword features
+            if len(flat) != len(texts):
+                hits = np.logical_or.reduceat(hits, starts, axis=0)
             decided |= hits & self.keyword_union
         return probs, decided
 

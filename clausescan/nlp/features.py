@@ -17,13 +17,60 @@ if TYPE_CHECKING:  # scikit-learn is imported only to train: scanning needs nump
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 _DIGITS_RE = re.compile(r"\d+")
-_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-"})
+_QUOTE_PAIRS = (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'"), ("\u2013", "-"), ("\u2014", "-"))
 MAX_CHARS = 3000  # long clauses: the opening carries the provision; cap the cost
 WORD_TOKEN = r"(?u)\b[a-z][a-z0-9'-]*\b|\b0\b"
 
 
+WINDOW_OVERLAP = 300  # characters shared by neighbouring windows: a provision on a boundary is seen whole
+MAX_WINDOWS = 24  # per clause (~65,000 characters); beyond that a clause is a whole document
+
+
+def windows(text: str, size: int = MAX_CHARS) -> list[str]:
+    """A clause input cut into overlapping pieces of at most ``size`` characters, each with the
+    clause's heading context ("Termination / Exit // Assistance // ...").
+
+    Features read at most MAX_CHARS characters; without windows a provision in the tail of a long
+    clause (a merged section, a 30-page schedule row) would be invisible to the classifier.
+    """
+    if len(text) <= size:
+        return [text]
+    cut = text.rfind(" // ", 0, 600)
+    head, body = (text[: cut + 4], text[cut + 4 :]) if cut >= 0 else ("", text)
+    span = max(size - len(head), 2 * WINDOW_OVERLAP)
+    out: list[str] = []
+    start = 0
+    while start < len(body) and len(out) < MAX_WINDOWS:
+        end = min(len(body), start + span)
+        if end < len(body):  # end on a space, not inside a word
+            space = body.rfind(" ", start + span - 200, end)
+            end = space if space > start else end
+        out.append(head + body[start:end])
+        if end >= len(body):
+            break
+        nxt = end - WINDOW_OVERLAP
+        space = body.find(" ", nxt, end)
+        start = space + 1 if space >= 0 else nxt
+    return out
+
+
+def expand_windows(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """All windows of all texts, and the index of each text's first window (for np.*.reduceat)."""
+    flat: list[str] = []
+    starts = np.zeros(len(texts), dtype=np.int64)
+    for i, t in enumerate(texts):
+        starts[i] = len(flat)
+        flat += windows(t)
+    return flat, starts
+
+
 def normalise(text: str) -> str:
-    return _DIGITS_RE.sub("0", text[:MAX_CHARS].translate(_QUOTES).lower())
+    text = text[:MAX_CHARS]
+    if not text.isascii():
+        for src, dst in _QUOTE_PAIRS:
+            if src in text:  # str.replace is many times faster than str.translate with a dict
+                text = text.replace(src, dst)
+    return _DIGITS_RE.sub("0", text.lower())
 
 
 def make_vectorizers(
@@ -112,22 +159,16 @@ class FittedTfidf:
         self._cache: dict[str, list[int]] = {}
 
     def _word_columns(self, word: str) -> list[int]:
-        """Vocabulary columns of a word's char_wb n-grams, as scikit-learn's _char_wb_ngrams makes them."""
+        """Vocabulary columns of a word's char_wb n-grams, as scikit-learn's _char_wb_ngrams makes them:
+        every n-gram of " word " for n up to its length, the whole padded word once when it is short."""
         padded = f" {word} "
+        size = len(padded)
         lo, hi = self.ngram_range
-        vocab = self.vocabulary_
-        cols = []
-        for n in range(lo, hi + 1):
-            if len(padded) <= n:  # the whole padded word once, then no longer n-grams
-                col = vocab.get(padded)
-                if col is not None:
-                    cols.append(col)
-                break
-            for i in range(len(padded) - n + 1):
-                col = vocab.get(padded[i : i + n])
-                if col is not None:
-                    cols.append(col)
-        return cols
+        if size < lo:
+            grams = [padded]
+        else:
+            grams = [padded[i : i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1)]
+        return [c for c in map(self.vocabulary_.get, grams) if c is not None]
 
     def _columns(self, norm: str) -> list[int]:
         vocab = self.vocabulary_
@@ -151,22 +192,27 @@ class FittedTfidf:
 
     def transform_normalised(self, texts: list[str]) -> sparse.csr_matrix:
         """transform() for texts already passed through normalise()."""
-        indptr = [0]
+        lengths = np.zeros(len(texts), dtype=np.int64)
         indices: list[int] = []
-        for text in texts:
-            indices.extend(self._columns(text))
-            indptr.append(len(indices))
-        counts = sparse.csr_matrix(
-            (
-                np.ones(len(indices), dtype=np.float32),
-                np.asarray(indices, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int64),
-            ),
-            shape=(len(texts), len(self.idf_)),
-        )
-        counts.sum_duplicates()  # also sorts the indices, as scikit-learn's output is
+        for i, text in enumerate(texts):
+            cols = self._columns(text)
+            lengths[i] = len(cols)
+            indices.extend(cols)
+        # Count (row, column) pairs: one flat sort of row * width + column keys is several times
+        # faster than sorting each row of a CSR matrix (scipy's sum_duplicates).
+        width = len(self.idf_)
+        keys = np.repeat(np.arange(len(texts), dtype=np.int64), lengths) * width + np.asarray(indices, dtype=np.int64)
+        keys.sort()
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        starts = np.flatnonzero(first)
+        unique = keys[starts]
+        count = np.diff(np.append(starts, len(keys))).astype(np.float32)
+        rows = unique // width
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+        counts = sparse.csr_matrix((count, (unique % width).astype(np.int32), indptr), shape=(len(texts), width))
         data = (np.log(counts.data) + 1) * self.idf_[counts.indices]  # sublinear tf x idf
-        rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
         norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(texts)))
         counts.data = (data / norms[rows]).astype(np.float32)  # l2: a row with data has a norm > 0
         return counts

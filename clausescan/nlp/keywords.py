@@ -13,7 +13,7 @@ import yaml
 
 from clausescan.literals import fold, required_literals
 from clausescan.model import Label
-from clausescan.nlp.features import MAX_CHARS
+from clausescan.nlp.features import MAX_CHARS, MAX_WINDOWS
 from clausescan.taxonomy import LABELS
 
 
@@ -25,29 +25,32 @@ class KeywordTagger:
     guards: dict[str, tuple[tuple[str, ...] | None, ...]] = field(default_factory=dict)
 
     def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
-        checks = [
-            (lab, list(zip(self.patterns.get(lab, ()), self.guards.get(lab) or itertools.repeat(None))))
+        # One flat list in label order: a label's remaining patterns are skipped once one matched.
+        flat = [
+            (lab, pat, guard)
             for lab in LABELS
+            for pat, guard in zip(self.patterns.get(lab, ()), self.guards.get(lab) or itertools.repeat(None))
         ]
         out = []
         for text in texts:
-            low = text[:MAX_CHARS].lower()
+            low = text[: MAX_CHARS * MAX_WINDOWS].lower()  # as much as the classifier's windows read
             folded = low if low.isascii() else fold(low)
-            out.append(tuple(Label(lab, 1.0) for lab, pats in checks if _any_match(pats, low, folded)))
+            found: list[Label] = []
+            last = ""
+            for lab, pat, guard in flat:
+                if lab == last:
+                    continue
+                if guard is not None:
+                    for lit in guard:
+                        if lit in folded:
+                            break
+                    else:
+                        continue  # none of the words the pattern needs: it cannot match
+                if pat.search(low):
+                    found.append(Label(lab, 1.0))
+                    last = lab
+            out.append(tuple(found))
         return out
-
-
-def _any_match(pats: list[tuple[re.Pattern[str], tuple[str, ...] | None]], low: str, folded: str) -> bool:
-    for pat, guard in pats:
-        if guard is not None:
-            for lit in guard:
-                if lit in folded:
-                    break
-            else:
-                continue  # none of the words the pattern needs: it cannot match
-        if pat.search(low):
-            return True
-    return False
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,11 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "`transition_period`, a termination right that states its notice provides "
         "`termination_notice_period`; the tables below measure the classifier alone.",
         "",
+        "Long clauses are read as overlapping windows of at most 3,000 characters (300 shared, each with "
+        "the heading context): a clause gets the highest probability of its windows, so a provision in the "
+        "tail of a merged clause is still seen. In training, a long clause's negatives hold for each of its "
+        "windows and its positives are masked, since they are not known to lie in any one window.",
+        "",
         "Per-label keyword union, chosen on out-of-fold training predictions only (a label adopts it when "
         "'model or keyword hit' beats the model by more than 0.02 F1 out of fold): "
         + (", ".join(f"`{lab}`" for lab in meta.get("keyword_union", [])) or "none")
@@ -44,7 +49,8 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "counts.",
         "",
         "## Training data and licences",
-        "- Hand-labelled clauses built by the project (`data/labels/`, see its README: 93 documents, 7,739 "
+        "- Hand-labelled clauses built by the project (`data/labels/`, see its README: "
+        f"{meta.get('hand_documents', '?')} documents, {meta.get('hand_clauses', 0):,} "
         "clauses, guidelines, inter-annotator kappa 0.88): UK Crown Commercial Service schedules (Crown "
         "copyright, probably OGL v3.0), Common Paper and Bonterms standard agreements (CC BY 4.0), CUAD "
         "contracts (CC BY 4.0, The Atticus Project).",
@@ -121,7 +127,8 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         lines.append("")
     lines += [
         "## Limitations",
-        "- Small data: 93 hand-labelled documents; labels concentrated in a few documents (staff transfer "
+        f"- Small data: {meta.get('hand_documents', '?')} hand-labelled documents; labels concentrated in "
+        "a few documents (staff transfer "
         "in one TUPE-heavy contract, exit plans in the UK schedules) generalise poorly to new drafting.",
         "- Clause boundaries come from the segmenter; merged clauses (tables, unnumbered text) dilute features.",
         "- English common-law drafting only; no OCR (scanned PDFs are reported as errors).",

@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from clausescan.nlp.classifier import ClauseClassifier
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
-from clausescan.nlp.features import make_vectorizers, transform
+from clausescan.nlp.features import make_vectorizers, transform, windows
 from clausescan.taxonomy import CUAD_MAP, LABELS
 
 C_VALUE = 4.0
@@ -49,6 +50,37 @@ def stack(docs: list[LabelledDoc]) -> Stacked:
     return Stacked(inputs, y, np.asarray(groups), np.asarray(doc_index))
 
 
+def window_rows(st: Stacked) -> Stacked:
+    """Training rows per window (features.windows). A long clause's negatives hold for each of its
+    windows; a positive is not known to lie in any one window, so it is masked (-1) there."""
+    inputs: list[str] = []
+    rows: list[np.ndarray] = []
+    keep: list[int] = []
+    for i, text in enumerate(st.inputs):
+        parts = windows(text)
+        y = st.y[i] if len(parts) == 1 else np.where(st.y[i] == 1, -1, st.y[i]).astype(st.y.dtype)
+        inputs += parts
+        rows += [y] * len(parts)
+        keep += [i] * len(parts)
+    if len(inputs) == len(st.inputs):
+        return st
+    y_all = np.vstack(rows) if rows else st.y
+    return Stacked(inputs, y_all, st.groups[keep], st.doc_index[keep])
+
+
+def classifier_of(model: dict[str, object]) -> ClauseClassifier:
+    """A fitted model (fit()'s dict) as the classifier the scanner uses: same windows, same union."""
+    return ClauseClassifier(
+        labels=tuple(LABELS),
+        thresholds=np.asarray(model["thresholds"], dtype=np.float32),
+        coef=np.asarray(model["coef"], dtype=np.float32),
+        intercept=np.asarray(model["intercept"], dtype=np.float32),
+        word=model["word"],
+        char=model["char"],
+        keyword_union=np.asarray(model["keyword_union"], dtype=bool),
+    )
+
+
 def _fold_of(group: str, seed: int) -> int:
     return int(hashlib.sha256(f"{seed}/{group}".encode()).hexdigest(), 16) % FOLDS
 
@@ -77,6 +109,7 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[str, object]:
+    train = window_rows(train)
     word, char = make_vectorizers()
     t = time.perf_counter()
     word.fit(train.inputs)
@@ -248,6 +281,8 @@ def train_and_evaluate(
         "label_counts_train": model["counts"],
         "keyword_union": [lab for lab, u in zip(LABELS, model["keyword_union"]) if u],  # type: ignore[call-overload]
         "c": C_VALUE,
+        "hand_documents": sum(d.hand for d in docs),
+        "hand_clauses": sum(len(d.inputs) for d in docs if d.hand),
     }
     save_classifier(
         out_dir,
@@ -332,10 +367,7 @@ def cross_validate(seed: int = 13, folds: int = 5, log: Callable[[str], None] = 
         train = [d for d in docs if not (d.hand and fold_of[d.group] == k)]
         model = fit(stack(train), seed, lambda s: None)
         te = stack(test)
-        x = transform(model["word"], model["char"], te.inputs)  # type: ignore[arg-type]
-        z = np.asarray(x @ model["coef"].T) + model["intercept"]  # type: ignore[operator]
-        hits = np.asarray(x[:, x.shape[1] - len(LABELS) :].todense()) > 0
-        preds_m.append(((1.0 / (1.0 + np.exp(-z))) >= model["thresholds"]) | (hits & model["keyword_union"]))
+        preds_m.append(classifier_of(model).decide(te.inputs)[1])
         preds_k.append(keyword_predict(te.inputs))
         ys.append(te.y)
         log(f"fold {k + 1}/{folds}: {len(test)} test documents")
