@@ -51,8 +51,9 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "## Training data and licences",
         "- Hand-labelled clauses built by the project (`data/labels/`, see its README: "
         f"{meta.get('hand_documents', '?')} documents, {meta.get('hand_clauses', 0):,} "
-        "clauses, guidelines, inter-annotator kappa 0.91 on 7 doubly-labelled documents): UK Crown Commercial Service schedules (Crown "
-        "copyright, probably OGL v3.0), Common Paper and Bonterms standard agreements (CC BY 4.0), CUAD "
+        "clauses, guidelines, inter-annotator kappa 0.91 on 7 doubly-labelled documents): UK Crown "
+        "Commercial Service schedules (Crown copyright, probably OGL v3.0), Common Paper and Bonterms "
+        "standard agreements (CC BY 4.0), CUAD "
         "contracts (CC BY 4.0, The Atticus Project).",
         "- CUAD expert spans (CC BY 4.0) for the 9 mapped categories, on the CUAD development contracts "
         "in `shared/data/cuad` (the 178 held-apart contracts were never used). Where CUAD's category is "
