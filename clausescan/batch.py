@@ -24,6 +24,7 @@ from clausescan import __version__
 from clausescan.cache import ResultCache, file_sha256
 from clausescan.errors import ErrorInfo
 from clausescan.model import DocumentResult, result_from_dict
+from clausescan.rules.loader import Playbook
 from clausescan.scan import ScanOptions, display_path, expand_paths, load_scan_playbook, scan_document
 
 
@@ -101,10 +102,10 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_context(options: ScanOptions) -> str:
+def cache_context(options: ScanOptions, playbook: Playbook | None = None) -> str:
     from clausescan.nlp import default_tagger
 
-    playbook = load_scan_playbook(options)
+    playbook = playbook or load_scan_playbook(options)
     waivers = sorted((w.rule_id, w.reason) for w in options.waivers)
     ing = options.ingest
     return "|".join(
@@ -122,6 +123,19 @@ def cache_context(options: ScanOptions) -> str:
     )
 
 
+def rule_fields(playbook: Playbook) -> dict[str, dict[str, Any]]:
+    """What each rule puts into its findings verbatim (cache.STATIC_FINDING_FIELDS), as in to_dict()."""
+    return {
+        r.id: {
+            "title": r.title,
+            "rationale": r.rationale,
+            "recommendation": r.recommendation,
+            "sources": list(playbook.source_titles(r.sources)),
+        }
+        for r in playbook.rules
+    }
+
+
 def run_batch(
     paths: list[str] | tuple[str, ...],
     options: ScanOptions,
@@ -133,7 +147,10 @@ def run_batch(
     files = [p for p, _ in expand_paths(paths, options.exclude)]
     total = len(files)
     done = 0
-    cache = ResultCache(batch.cache_path, cache_context(options)) if batch.cache_path else None
+    cache = None
+    if batch.cache_path:
+        playbook = load_scan_playbook(options)
+        cache = ResultCache(batch.cache_path, cache_context(options, playbook), rule_fields(playbook))
     todo: list[tuple[str, str, str | None]] = []
     try:
         for path in files:

@@ -14,6 +14,7 @@ import sqlite3
 import stat
 import zlib
 from pathlib import Path
+from typing import Any
 
 from clausescan.model import DocumentResult, result_from_dict
 
@@ -47,11 +48,21 @@ def file_sha256(path: Path, limit: int) -> str | None:
     return h.hexdigest()
 
 
+# Finding fields copied from the playbook's rule: the same in every document, so the cache stores
+# them once (in memory, from the playbook) rather than in every result: a fifth of a result's size.
+STATIC_FINDING_FIELDS = ("title", "rationale", "recommendation", "sources")
+
+
 class ResultCache:
-    def __init__(self, path: Path, context: str) -> None:
-        """``context`` identifies everything but the file: version, model, playbook, options."""
+    def __init__(self, path: Path, context: str, rule_fields: dict[str, dict[str, Any]] | None = None) -> None:
+        """``context`` identifies everything but the file: version, model, playbook, options.
+
+        ``rule_fields``: per rule id, the STATIC_FINDING_FIELDS values the playbook gives its findings
+        (the playbook is part of ``context``, so they are the same for every cached result).
+        """
         self.path = path
         self.context = context
+        self.rule_fields = rule_fields or {}
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -68,13 +79,28 @@ class ResultCache:
         if row is None:
             self.misses += 1
             return None
-        self.hits += 1
         data = json.loads(zlib.decompress(row[0]))
+        for f in data.get("provisions", []):
+            shared = f.pop("_from_rule", ())
+            fields = self.rule_fields.get(f.get("rule_id", ""), {})
+            if any(k not in fields for k in shared):  # cannot happen for the same playbook: be safe
+                self.misses += 1
+                return None
+            f.update({k: fields[k] for k in shared})
+        self.hits += 1
         data["path"] = shown_path  # the same content may live at another path
         return result_from_dict(data)
 
     def put(self, sha256: str, result: DocumentResult) -> None:
-        blob = zlib.compress(json.dumps(result.to_dict(), sort_keys=True).encode("utf-8"), 6)
+        data = result.to_dict()
+        for f in data.get("provisions", []):
+            fields = self.rule_fields.get(f.get("rule_id", ""), {})
+            shared = [k for k in STATIC_FINDING_FIELDS if k in fields and f.get(k) == fields[k]]
+            for k in shared:
+                del f[k]
+            if shared:
+                f["_from_rule"] = shared
+        blob = zlib.compress(json.dumps(data, sort_keys=True).encode("utf-8"), 6)
         self.db.execute("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", (self.key(sha256), blob))
         self.db.commit()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,24 @@ def test_interrupted_batch_resumes_from_the_cache(folder: Path, tmp_path: Path) 
     rerun = list(run_batch([str(folder)], ScanOptions(), opts, progress=lambda r, n, total: seen.append(n)))
     assert len(rerun) == 5 and seen == [1, 2, 3, 4, 5]
     assert {r.path for r in done} <= {r.path for r in rerun}
+
+
+def test_cache_stores_rule_text_once_and_restores_it_exactly(folder: Path, tmp_path: Path) -> None:
+    from clausescan.batch import rule_fields
+    from clausescan.scan import load_scan_playbook
+
+    fields = rule_fields(load_scan_playbook(ScanOptions()))
+    (fresh,) = run_batch([str(folder / "strong-it-outsourcing.pdf")], ScanOptions(), BatchOptions())
+    db = ResultCache(tmp_path / "rules.sqlite", "ctx", fields)
+    db.put("abc", fresh)
+    (blob,) = db.db.execute("SELECT value FROM results").fetchone()
+    stored = zlib.decompress(blob).decode()
+    some = next(iter(fields.values()))
+    assert some["rationale"] not in stored and "_from_rule" in stored  # not repeated per document
+    assert db.get("abc", fresh.path).to_dict() == fresh.to_dict()  # type: ignore[union-attr]
+    db.close()
+    # read with rule fields that lack a stripped rule (cannot happen for one playbook): a miss, never a
+    # finding without its rationale
+    other = ResultCache(tmp_path / "rules.sqlite", "ctx", {})
+    assert other.get("abc", fresh.path) is None
+    other.close()
