@@ -397,6 +397,14 @@ def main() -> None:
     out = model_dirs()[-1] / "cross_validation.json"
     out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", "utf-8")
     print(f"model macro-F1 {result['model_macro_f1']}, keywords {result['keywords_macro_f1']} -> {out}")
+    evaluation = out.parent / "evaluation.json"
+    if evaluation.exists():  # the card shows the cross-validation too: render it again
+        from clausescan.nlp.classifier import load_classifier
+        from clausescan.nlp.model_card import write_card
+
+        clf = load_classifier(out.parent)
+        report = json.loads(evaluation.read_text("utf-8"))
+        write_card(out.parent, report, clf.meta, float(clf.meta.get("load_seconds", 0.0)))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
