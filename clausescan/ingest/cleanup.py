@@ -135,6 +135,10 @@ def doubled_char_share(text: str, words: list[str] | None = None) -> float:
     return doubled / len(words)
 
 
+# Typographic quotes and dashes as plain ASCII, soft hyphens dropped: for comparing clause text.
+PLAIN_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00ad": None})
+
+
 def normalise_for_match(text: str) -> str:
     """Whitespace/hyphenation/quote-insensitive form, used to locate spans and compare text."""
     text = unicodedata.normalize("NFKC", text)

@@ -41,7 +41,7 @@ from docx.shared import Inches, Pt
 from docx.text.run import Run
 
 from clausescan import __version__
-from clausescan.ingest.cleanup import repair_line
+from clausescan.ingest.cleanup import PLAIN_QUOTES, repair_line
 from clausescan.model import STATUSES, Clause, DocumentResult, Finding
 from clausescan.review.language import with_filled_language
 from clausescan.rules.loader import Playbook
@@ -49,7 +49,6 @@ from clausescan.rules.loader import Playbook
 AUTHOR = "clausescan"
 INITIALS = "CS"
 KEY_CHARS = 80
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00ad": None})
 _LEADING_NUMBER_RE = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,2}[.)]|\([ivxlc]{1,6}\)|\(\d{1,3}\)|[ivxlc]{1,6}[.)])\s+",
     re.IGNORECASE,
@@ -93,7 +92,7 @@ class AnnotateSummary:
 
 def normalise(text: str) -> str:
     """Text as compared: ingester clean-up, straight quotes and dashes, single spaces, case-folded."""
-    return " ".join(repair_line(text.replace("\n", " ")).translate(_QUOTES).split()).casefold()
+    return " ".join(repair_line(text.replace("\n", " ")).translate(PLAIN_QUOTES).split()).casefold()
 
 
 def strip_number(text: str) -> str:

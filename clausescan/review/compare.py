@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from clausescan.ingest.cleanup import PLAIN_QUOTES
 from clausescan.model import Clause, DocumentResult, Finding
 from clausescan.nlp.attributes import _NUMBER_WORDS, DURATION_RE
 from clausescan.rules.loader import Playbook
@@ -53,7 +54,6 @@ VERDICTS = ("removed", "weakened", "added", "strengthened", "changed wording", "
 _PRIORITY = {v: i for i, v in enumerate(VERDICTS)}
 SUBSTANTIVE = ("removed", "weakened", "added", "strengthened")
 STATUS_RANK = {"missing": 0, "weak": 1, "present": 2}
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00ad": None})
 _LEADING_RE = re.compile(
     r"^(?:(?:article|section|clause|schedule|paragraph|part)\s+)?"
     r"(?:\d{1,3}(?:\.\d{1,3})*[.)]?|\(?[a-z]{1,2}[.)]|\([ivxlc]{1,6}\)|\(\d{1,3}\)|[ivxlc]{1,6}[.)])\s+",
@@ -273,7 +273,7 @@ class Comparison:
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.translate(_QUOTES).split())
+    return " ".join(text.translate(PLAIN_QUOTES).split())
 
 
 def body(clause: Clause) -> str:
