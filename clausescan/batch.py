@@ -24,7 +24,7 @@ from clausescan import __version__
 from clausescan.cache import ResultCache, file_sha256
 from clausescan.errors import ErrorInfo
 from clausescan.model import DocumentResult, result_from_dict
-from clausescan.rules.loader import Playbook
+from clausescan.rules.loader import PlaybookIdentity, playbook_identity
 from clausescan.scan import ScanOptions, display_path, expand_paths, load_scan_playbook, scan_document
 
 
@@ -102,10 +102,14 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def cache_context(options: ScanOptions, playbook: Playbook | None = None) -> str:
+def scan_playbook_identity(options: ScanOptions) -> PlaybookIdentity:
+    return playbook_identity(options.playbook, options.thresholds, dict(options.options))
+
+
+def cache_context(options: ScanOptions, playbook: PlaybookIdentity | None = None) -> str:
     from clausescan.nlp import default_tagger
 
-    playbook = playbook or load_scan_playbook(options)
+    playbook = playbook or scan_playbook_identity(options)
     waivers = sorted((w.rule_id, w.reason) for w in options.waivers)
     ing = options.ingest
     return "|".join(
@@ -123,19 +127,6 @@ def cache_context(options: ScanOptions, playbook: Playbook | None = None) -> str
     )
 
 
-def rule_fields(playbook: Playbook) -> dict[str, dict[str, Any]]:
-    """What each rule puts into its findings verbatim (cache.STATIC_FINDING_FIELDS), as in to_dict()."""
-    return {
-        r.id: {
-            "title": r.title,
-            "rationale": r.rationale,
-            "recommendation": r.recommendation,
-            "sources": list(playbook.source_titles(r.sources)),
-        }
-        for r in playbook.rules
-    }
-
-
 def run_batch(
     paths: list[str] | tuple[str, ...],
     options: ScanOptions,
@@ -149,8 +140,8 @@ def run_batch(
     done = 0
     cache = None
     if batch.cache_path:
-        playbook = load_scan_playbook(options)
-        cache = ResultCache(batch.cache_path, cache_context(options, playbook), rule_fields(playbook))
+        identity = scan_playbook_identity(options)
+        cache = ResultCache(batch.cache_path, cache_context(options, identity), identity.rule_fields)
     todo: list[tuple[str, str, str | None]] = []
     try:
         for path in files:

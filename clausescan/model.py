@@ -278,8 +278,9 @@ def clause_from_dict(d: dict[str, Any]) -> Clause:
         page_start=d["page_start"],
         page_end=d["page_end"],
         level=d.get("level", 0),
-        labels=tuple(Label(x["label"], x["score"]) for x in d.get("labels", [])),
-        attributes=dict(d.get("attributes", {})),
+        # most clauses have neither: skip building empty containers (a cached re-scan reads 15,000)
+        labels=tuple(Label(x["label"], x["score"]) for x in labels) if (labels := d.get("labels")) else (),
+        attributes=dict(attributes) if (attributes := d.get("attributes")) else {},
     )
 
 

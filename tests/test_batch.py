@@ -112,10 +112,12 @@ def test_interrupted_batch_resumes_from_the_cache(folder: Path, tmp_path: Path) 
 
 
 def test_cache_stores_rule_text_once_and_restores_it_exactly(folder: Path, tmp_path: Path) -> None:
-    from clausescan.batch import rule_fields
+    from clausescan.batch import scan_playbook_identity
     from clausescan.scan import load_scan_playbook
 
-    fields = rule_fields(load_scan_playbook(ScanOptions()))
+    identity = scan_playbook_identity(ScanOptions())
+    assert identity.fingerprint == load_scan_playbook(ScanOptions()).fingerprint  # no regex compiled for it
+    fields = identity.rule_fields
     (fresh,) = run_batch([str(folder / "strong-it-outsourcing.pdf")], ScanOptions(), BatchOptions())
     db = ResultCache(tmp_path / "rules.sqlite", "ctx", fields)
     db.put("abc", fresh)

@@ -79,7 +79,29 @@ class Playbook:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def source_titles(self, ids: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(f"{i}: {self.sources[i]['title']}" if i in self.sources else i for i in ids)
+        return source_titles(ids, self.sources)
+
+
+def source_titles(ids: tuple[str, ...] | list[str], sources: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(f"{i}: {sources[i]['title']}" if i in sources else i for i in ids)
+
+
+def rule_finding_fields(rule: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
+    """The text a rule copies into each of its findings (the same in every document), as in to_dict()."""
+    return {
+        "title": rule["title"],
+        "rationale": rule["rationale"].strip(),
+        "recommendation": rule["recommendation"].strip(),
+        "sources": list(source_titles(rule["sources"], sources)),
+    }
+
+
+@dataclass(frozen=True)
+class PlaybookIdentity:
+    """What a result cache needs from a playbook, without compiling any of its regexes."""
+
+    fingerprint: str
+    rule_fields: dict[str, dict[str, Any]]
 
 
 def builtin_dir() -> Path:
@@ -213,6 +235,25 @@ def _load_raw(path: Path, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], _
     return data, node
 
 
+def _fingerprint(data: dict[str, Any], thresholds: dict[str, Any], opts: dict[str, Any]) -> str:
+    """Hash of the resolved rules, thresholds and options: the result cache's key for the playbook."""
+    canonical = json.dumps({"data": data, "thresholds": thresholds, "options": opts}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def playbook_identity(
+    name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None, options: dict[str, Any] | None = None
+) -> PlaybookIdentity:
+    """load_playbook()'s fingerprint and rule texts, read and schema-checked but with no regex compiled:
+    a fully cached re-scan runs none of them, and compiling them was most of its time."""
+    data, _ = _load_raw(resolve_path(name_or_path))
+    thresholds = {**data.get("thresholds", {}), **(overrides or {})}
+    opts = {**data.get("options", {}), **(options or {})}
+    sources = data.get("sources", {})
+    fields = {r["id"]: rule_finding_fields(r, sources) for r in data.get("rules", [])}
+    return PlaybookIdentity(_fingerprint(data, thresholds, opts), fields)
+
+
 def load_playbook(
     name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None, options: dict[str, Any] | None = None
 ) -> Playbook:
@@ -280,15 +321,16 @@ def load_playbook(
                     label=c.get("label"),
                 )
             )
+        texts = rule_finding_fields(r, sources)
         rules.append(
             Rule(
                 id=r["id"],
-                title=r["title"],
+                title=texts["title"],
                 labels=tuple(r["labels"]),
                 severity=r["severity"],
                 message=r["message"],
-                rationale=r["rationale"].strip(),
-                recommendation=r["recommendation"].strip(),
+                rationale=texts["rationale"],
+                recommendation=texts["recommendation"],
                 sources=tuple(r["sources"]),
                 examples={k: tuple(v) for k, v in r["examples"].items()},
                 weak_if=tuple(checks),
@@ -300,9 +342,8 @@ def load_playbook(
                 suggested_language=(r.get("suggested_language") or "").strip(),
             )
         )
-    canonical = json.dumps({"data": data, "thresholds": thresholds, "options": opts}, sort_keys=True, default=str)
     return Playbook(
-        fingerprint=hashlib.sha256(canonical.encode()).hexdigest(),
+        fingerprint=_fingerprint(data, thresholds, opts),
         id=data["id"],
         version=str(data["version"]),
         title=data["title"],
