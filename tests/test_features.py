@@ -276,3 +276,12 @@ def test_regression_provision_in_the_tail_of_a_long_clause_is_found() -> None:
     labels = {lab.label for lab in default_tagger().predict(["Services // 4 // " + filler + tail])[0]}
     assert "termination_assistance" in labels
     assert "termination_assistance" not in {lab.label for lab in default_tagger().predict([filler])[0]}
+
+
+def test_word_cache_limit_clears_without_changing_the_matrix(shipped: tuple[dict, dict]) -> None:
+    meta, arrays = shipped
+    fast = rebuild_vectorizer(meta["char"], arrays["char_idf"])
+    fast._CACHE_LIMIT = 5  # type: ignore[misc]  # cleared many times during one transform
+    texts = sample_clause_texts()[:60]
+    assert_same_matrix(fast, rebuild_sklearn_vectorizer(meta["char"], arrays["char_idf"]), texts)
+    assert len(fast._cache) <= 5 + max(len(t.split()) for t in texts)

@@ -138,7 +138,7 @@ class FittedTfidf:
     pinned by tests/test_features.py on real contract text.
     """
 
-    _CACHE_LIMIT = 300_000  # distinct words remembered per process (~100 MB worst case)
+    _CACHE_LIMIT = 100_000  # distinct words remembered per process (~35 MB at most; contracts use fewer)
 
     def __init__(
         self,
