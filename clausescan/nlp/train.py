@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from clausescan.nlp.classifier import ClauseClassifier
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
-from clausescan.nlp.features import make_vectorizers, transform, windows
+from clausescan.nlp.features import expand_windows, make_vectorizers, transform
 from clausescan.taxonomy import CUAD_MAP, LABELS
 
 C_VALUE = 4.0
@@ -53,19 +54,14 @@ def stack(docs: list[LabelledDoc]) -> Stacked:
 def window_rows(st: Stacked) -> Stacked:
     """Training rows per window (features.windows). A long clause's negatives hold for each of its
     windows; a positive is not known to lie in any one window, so it is masked (-1) there."""
-    inputs: list[str] = []
-    rows: list[np.ndarray] = []
-    keep: list[int] = []
-    for i, text in enumerate(st.inputs):
-        parts = windows(text)
-        y = st.y[i] if len(parts) == 1 else np.where(st.y[i] == 1, -1, st.y[i]).astype(st.y.dtype)
-        inputs += parts
-        rows += [y] * len(parts)
-        keep += [i] * len(parts)
-    if len(inputs) == len(st.inputs):
+    flat, starts = expand_windows(st.inputs)
+    if len(flat) == len(st.inputs):
         return st
-    y_all = np.vstack(rows) if rows else st.y
-    return Stacked(inputs, y_all, st.groups[keep], st.doc_index[keep])
+    per_text = np.diff(np.append(starts, len(flat)))
+    keep = np.repeat(np.arange(len(st.inputs)), per_text)
+    y = st.y[keep]
+    y[(per_text[keep] > 1)[:, None] & (y == 1)] = -1
+    return Stacked(flat, y, st.groups[keep], st.doc_index[keep])
 
 
 def classifier_of(model: dict[str, object]) -> ClauseClassifier:
@@ -116,17 +112,25 @@ def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[s
     char.fit(train.inputs)
     x = transform(word, char, train.inputs)
     log(f"features: {x.shape[1]} ({time.perf_counter() - t:.1f}s)")
+    return {"word": word, "char": char, **fit_labels(x, train.y, train.groups, seed, log)}
+
+
+def fit_labels(
+    x: sparse.csr_matrix, y: np.ndarray, groups: np.ndarray, seed: int, log: Callable[[str], None] = print
+) -> dict[str, object]:
+    """One logistic regression per label on a feature matrix whose last 28 columns are the keyword
+    features: out-of-fold thresholds and keyword union, then the fit on all known rows."""
     n_feat = x.shape[1]
     coef = np.zeros((len(LABELS), n_feat), dtype=np.float32)
     intercept = np.full(len(LABELS), -10.0, dtype=np.float32)
     thresholds = np.full(len(LABELS), 0.5, dtype=np.float32)
-    folds = np.array([_fold_of(g, seed) for g in train.groups])
+    folds = np.array([_fold_of(g, seed) for g in groups])
     keyword_hits = np.asarray(x[:, n_feat - len(LABELS) :].todense()) > 0  # the keyword features
     union = np.zeros(len(LABELS), dtype=bool)
     counts: dict[str, dict[str, int]] = {}
     for j, label in enumerate(LABELS):
-        known = train.y[:, j] >= 0
-        yj = train.y[known, j]
+        known = y[:, j] >= 0
+        yj = y[known, j]
         pos = int(np.sum(yj == 1))
         counts[label] = {"positives": pos, "negatives": int(np.sum(yj == 0))}
         if pos < MIN_POSITIVES:
@@ -160,15 +164,7 @@ def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[s
         intercept[j] = m.intercept_[0]
         note = f", keyword union (out-of-fold F1 {f_model:.2f} -> {f_union:.2f})" if union[j] else ""
         log(f"{label}: {pos} positives / {len(yj)} known, threshold {thresholds[j]:.3f}{note}")
-    return {
-        "word": word,
-        "char": char,
-        "coef": coef,
-        "intercept": intercept,
-        "thresholds": thresholds,
-        "counts": counts,
-        "keyword_union": union,
-    }
+    return {"coef": coef, "intercept": intercept, "thresholds": thresholds, "counts": counts, "keyword_union": union}
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
