@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from clausescan.model import Block, Clause, Document
 
@@ -128,13 +129,6 @@ class Segmenter:
         return mk
 
     def _marker(self, block: Block, s: str, prev_line: str | None) -> _Marker | None:
-        brk: list[bool] = []
-
-        def after_break() -> bool:  # computed only when a marker pattern matches: most lines have none
-            if not brk:
-                brk.append(prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line))
-            return brk[0]
-
         if block.number:
             local = block.number.rstrip(".")
             rest = s[len(block.number) :].strip()
@@ -149,7 +143,7 @@ class Segmenter:
                 text = text[m.end() :]
             return _Marker(f"h{block.heading_level}", num, num, text.strip("*_ ") or None, 2)
         m = _WORD_MARKER_RE.match(s)
-        if m and (after_break() or m.group("word").lower() in ("article", "schedule", "exhibit", "annex", "appendix")):
+        if m and (_follows_break(prev_line) or m.group("word").lower() in _ANYWHERE_WORDS):
             word = m.group("word").capitalize()
             num = m.group("num")
             rest = s[m.end() :]
@@ -159,25 +153,25 @@ class Segmenter:
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if m and after_break() and _starts_clause_text(s[m.end() :]):
+        if m and _follows_break(prev_line) and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             return _Marker("dotted" + str(num.count(".") + 1), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if m and after_break() and _starts_clause_text(s[m.end() :]):
+        if m and _follows_break(prev_line) and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             indent = self.indent(block)
             if indent:  # an indented "1." is a nested list item (Markdown / plain text)
                 return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end() :]), 1)
             return _Marker("dotted1", num, num, _inline_heading(s[m.end() :]), 1)
         m = _PAREN_RE.match(s)
-        if m and (after_break() or (prev_line or "").rstrip().endswith((",", "-", "\u2014"))):
+        if m and (_follows_break(prev_line) or (prev_line or "").rstrip().endswith((",", "-", "\u2014"))):
             tok = m.group("num")
             kind = _classify_paren(tok, self.prev_alpha.get("upper" if tok.isupper() else "lower"))
             if kind in ("alpha", "ALPHA"):
                 self.prev_alpha["upper" if tok.isupper() else "lower"] = tok[-1]
             return _Marker(kind, None, f"({tok})", _inline_heading(s[m.end() :]), 1)
         m = _LETTER_DOT_RE.match(s)
-        if m and after_break():
+        if m and _follows_break(prev_line):
             tok = m.group("num")
             kind = (
                 "alpha" if not _ROMAN_RE.match(tok) or (tok == "i" and self.prev_alpha.get("lower") == "h") else "roman"
@@ -186,11 +180,21 @@ class Segmenter:
                 self.prev_alpha["lower"] = tok
             return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end() :]), 1)
         m = _DEFINITION_RE.match(s)
-        if m and after_break():
+        if m and _follows_break(prev_line):
             return _Marker("def", None, None, m.group("term"), 1)
-        if _is_heading_line(s) and after_break():
+        if _is_heading_line(s) and _follows_break(prev_line):
             return _Marker("heading", None, None, s.rstrip(".:"), 1)
         return None
+
+
+_ANYWHERE_WORDS = ("article", "schedule", "exhibit", "annex", "appendix")  # markers even mid-paragraph
+
+
+@lru_cache(maxsize=64)
+def _follows_break(prev_line: str | None) -> bool:
+    """Does a line after ``prev_line`` start fresh (after a sentence end or a heading)? Asked only
+    when a marker pattern matches, which most lines don't; cached for the several patterns per line."""
+    return prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line)
 
 
 def _starts_clause_text(rest: str) -> bool:

@@ -241,14 +241,23 @@ def _fingerprint(data: dict[str, Any], thresholds: dict[str, Any], opts: dict[st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _resolve(
+    name_or_path: str, overrides: dict[str, Any] | None, options: dict[str, Any] | None
+) -> tuple[Path, dict[str, Any], _Source | None, dict[str, Any], dict[str, Any]]:
+    """(path, validated data with ``extends`` merged, its source, thresholds, options) of a playbook."""
+    path = resolve_path(name_or_path)
+    data, node = _load_raw(path)
+    thresholds = {**data.get("thresholds", {}), **(overrides or {})}
+    opts = {**data.get("options", {}), **(options or {})}
+    return path, data, node, thresholds, opts
+
+
 def playbook_identity(
     name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None, options: dict[str, Any] | None = None
 ) -> PlaybookIdentity:
     """load_playbook()'s fingerprint and rule texts, read and schema-checked but with no regex compiled:
     a fully cached re-scan runs none of them, and compiling them was most of its time."""
-    data, _ = _load_raw(resolve_path(name_or_path))
-    thresholds = {**data.get("thresholds", {}), **(overrides or {})}
-    opts = {**data.get("options", {}), **(options or {})}
+    _, data, _, thresholds, opts = _resolve(name_or_path, overrides, options)
     sources = data.get("sources", {})
     fields = {r["id"]: rule_finding_fields(r, sources) for r in data.get("rules", [])}
     return PlaybookIdentity(_fingerprint(data, thresholds, opts), fields)
@@ -258,11 +267,8 @@ def load_playbook(
     name_or_path: str = "backsourcing", overrides: dict[str, Any] | None = None, options: dict[str, Any] | None = None
 ) -> Playbook:
     """Load a built-in playbook by id or a YAML file, resolving ``extends`` and overrides."""
-    path = resolve_path(name_or_path)
-    data, node = _load_raw(path)
+    path, data, node, thresholds, opts = _resolve(name_or_path, overrides, options)
     spath = str(path)
-    thresholds = {**data.get("thresholds", {}), **(overrides or {})}
-    opts = {**data.get("options", {}), **(options or {})}
     sources = data.get("sources", {})
     rules: list[Rule] = []
     seen_ids: set[str] = set()
