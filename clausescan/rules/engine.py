@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from clausescan.literals import fold, required_literals
 from clausescan.model import Clause, Evidence, Finding, severity_rank
@@ -78,7 +78,6 @@ class _Index:
     clauses: list[Clause]
     labels: dict[str, frozenset[str]]
     operative: list[Clause]  # clauses that are not definitions
-    _folded: list[str] | None = None
 
     @classmethod
     def of(cls, clauses: list[Clause]) -> _Index:
@@ -92,11 +91,10 @@ class _Index:
         want = set(wanted)
         return [c for c in self.operative if self.labels[c.id] & want]
 
+    @cached_property
     def folded(self) -> list[str]:
         """Clause texts for literal guards (clausescan.literals.fold), computed on first use."""
-        if self._folded is None:
-            self._folded = [fold(c.text) for c in self.clauses]
-        return self._folded
+        return [fold(c.text) for c in self.clauses]
 
     def any_label(self, label: str) -> bool:
         return any(label in labs for labs in self.labels.values())
@@ -112,7 +110,7 @@ def _evidence_clauses(rule: Rule, index: _Index, labels: tuple[str, ...] | None 
     if not labels and rule.evidence_patterns:
         seen = {c.id for c in found}
         pats = [(p, _guard(p)) for p in rule.evidence_patterns]
-        for c, folded in zip(index.clauses, index.folded()):
+        for c, folded in zip(index.clauses, index.folded):
             if c.id in seen:
                 continue
             for p, guard in pats:
