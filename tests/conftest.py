@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -51,3 +55,19 @@ def sample_report() -> Report:
         return make_report(results, load_scan_playbook(options), default_tagger())
     finally:
         os.chdir(old)
+
+
+@contextmanager
+def raise_after(seconds: int, error: Exception) -> Iterator[None]:
+    """Raise ``error`` (instead of hanging the suite) if the block takes longer than ``seconds``."""
+
+    def alarm(signum: int, frame: FrameType | None) -> None:
+        raise error
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -20,15 +20,13 @@ import io
 import os
 import random
 import re
-import signal
 import time
 import traceback
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import pytest
 
@@ -36,7 +34,7 @@ from clausescan.errors import InputError
 from clausescan.ingest import ingest_bytes
 from clausescan.model import Document
 from clausescan.segment import segment
-from tests.conftest import SAMPLES, shared
+from tests.conftest import SAMPLES, raise_after, shared
 
 FUZZ_SEED = int(os.environ.get("CLAUSESCAN_FUZZ_SEED", "8"))
 FUZZ_CASES = int(os.environ.get("CLAUSESCAN_FUZZ_CASES", "150"))
@@ -202,18 +200,8 @@ class _CaseTimeout(Exception):
     pass
 
 
-@contextmanager
-def alarm(seconds: int) -> Iterator[None]:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise _CaseTimeout()
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+def alarm(seconds: int) -> AbstractContextManager[None]:
+    return raise_after(seconds, _CaseTimeout())
 
 
 def check_document(doc: Document) -> None:

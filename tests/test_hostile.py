@@ -11,12 +11,11 @@ import importlib.util
 import json
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from clausescan.ingest import IngestOptions, ingest, ingest_bytes
 from clausescan.nlp import default_tagger
 from clausescan.scan import ScanOptions, load_scan_playbook, scan_document
 from clausescan.segment import segment
+from tests.conftest import raise_after
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -66,20 +66,9 @@ class _Hang(Exception):
     pass
 
 
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
+def deadline(seconds: int) -> AbstractContextManager[None]:
     """Raise _Hang (instead of hanging the suite) if the block takes longer than ``seconds``."""
-
-    def alarm(signum: int, frame: FrameType | None) -> None:
-        raise _Hang("timed out: the reader blocked or looped")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
+    return raise_after(seconds, _Hang("timed out: the reader blocked or looped"))
 
 
 @pytest.fixture
