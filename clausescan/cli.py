@@ -282,8 +282,11 @@ def _metrics_table(report: dict[str, object]) -> str:
 )
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--max-documents", type=int, default=None, help="Train on a deterministic subset (quick runs, tests).")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Labels fitted at once (same model)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def train(out_dir: str | None, seed: int, max_documents: int | None, fmt: str) -> None:
+def train(out_dir: str | None, seed: int, max_documents: int | None, jobs: int, fmt: str) -> None:
     """Rebuild the clause classifier from data/labels and ../shared/data (deterministic for a seed)."""
     import json as _json
 
@@ -292,7 +295,9 @@ def train(out_dir: str | None, seed: int, max_documents: int | None, fmt: str) -
     from clausescan.nlp.train import train_and_evaluate
 
     target = Path(out_dir) if out_dir else model_dirs()[-1]
-    report = train_and_evaluate(target, seed=seed, log=lambda s: click.echo(s, err=True), max_documents=max_documents)
+    report = train_and_evaluate(
+        target, seed=seed, log=lambda s: click.echo(s, err=True), max_documents=max_documents, jobs=jobs
+    )
     (target / "evaluation.json").write_text(_json.dumps(report, indent=2, sort_keys=True) + "\n", "utf-8")
     clf = load_classifier(target)
     write_card(target, report, clf.meta, float(clf.meta.get("load_seconds", 0.0)))  # type: ignore[arg-type]

@@ -79,3 +79,71 @@ def test_split_is_by_contract_group() -> None:
     assert {d.group for d in train}.isdisjoint({d.group for d in test})
     assert len(train) + len(test) == len(docs) and test
     assert cuad_group("A (1)") == cuad_group("A - Escrow Agreement") == cuad_group("A")
+
+
+def test_platt_scaling_recovers_a_known_miscalibration() -> None:
+    pytest.importorskip("sklearn")
+    from clausescan.nlp.train import platt
+
+    rng = np.random.default_rng(1)
+    z = rng.normal(0.0, 3.0, 20_000)
+    y = (rng.random(z.size) < 1 / (1 + np.exp(-(0.5 * z - 2.0)))).astype(int)  # truth: slope 0.5, offset -2
+    slope, offset = platt(y, 1 / (1 + np.exp(-z)))  # raw scores overconfident and too high
+    assert slope == pytest.approx(0.5, abs=0.05) and offset == pytest.approx(-2.0, abs=0.1)
+    assert platt(np.zeros(10, dtype=int), np.full(10, 0.3)) == (1.0, 0.0)  # one class: identity
+
+
+def test_calibration_changes_scores_not_decisions() -> None:
+    from dataclasses import replace
+
+    clf = load_classifier()
+    assert clf.calibration is not None and float(clf.slope.min()) > 0
+    texts = [
+        "Either party may terminate this Agreement for convenience on ninety (90) days' written notice.",
+        "Upon termination the Supplier shall return all Customer Data and then securely delete all copies.",
+        "The Supplier shall meet the Service Levels; a Service Credit of 5% of the monthly Charges applies.",
+        "This Agreement shall be governed by the laws of England and Wales.",
+    ]
+    probs, decided = clf.decide(texts)
+    raw = replace(clf, calibration=None)  # the same model scoring raw probabilities
+    raw_probs, raw_decided = raw.decide(texts)
+    assert np.array_equal(decided, raw_decided)
+    assert not np.allclose(probs, raw_probs)
+    model_decided = (raw_probs >= clf.thresholds) & decided
+    assert np.all(probs[model_decided] >= clf.score_thresholds[np.nonzero(model_decided)[1]] - 1e-5)
+    for row, labels in zip(probs, clf.predict(texts)):
+        for lab in labels:
+            assert lab.score >= round(float(row[LABELS.index(lab.label)]), 4) - 1e-4
+
+
+def test_model_saved_without_calibration_scores_raw_probabilities(tmp_path) -> None:
+    d = find_model()
+    meta = json.loads((d / f"{MODEL_NAME}.json").read_text())
+    meta.pop("calibration", None)
+    (tmp_path / f"{MODEL_NAME}.json").write_text(json.dumps(meta))
+    (tmp_path / f"{MODEL_NAME}.npz").write_bytes((d / f"{MODEL_NAME}.npz").read_bytes())
+    old = load_classifier(tmp_path)
+    text = ["The Supplier shall provide termination assistance for six months after expiry."]
+    z = old.logits(text)[0]
+    assert np.allclose(old.scores(text), 1 / (1 + np.exp(-z)), atol=1e-6)
+    assert np.allclose(old.score_thresholds, old.thresholds, atol=1e-5)
+
+
+def test_cross_validation_in_parallel_matches_serial() -> None:
+    pytest.importorskip("sklearn")
+    from clausescan.nlp.train import cross_validate
+
+    serial = cross_validate(seed=5, folds=4, log=lambda s: None, jobs=1, docs=_toy_docs())
+    parallel = cross_validate(seed=5, folds=4, log=lambda s: None, jobs=2, docs=_toy_docs())
+    assert serial == parallel
+    ta = serial["model"]["termination_assistance"]  # type: ignore[index]
+    assert ta["support"] == 80 and ta["f1"] > 0.9  # every toy contract predicted once, out of fold
+
+
+def test_labels_fitted_in_parallel_match_serial() -> None:
+    pytest.importorskip("sklearn")
+    a = fit(stack(_toy_docs()), seed=3, log=lambda s: None, jobs=1)
+    b = fit(stack(_toy_docs()), seed=3, log=lambda s: None, jobs=2)
+    for key in ("coef", "intercept", "thresholds", "calibration", "keyword_union"):
+        assert np.array_equal(a[key], b[key]), key
+    assert a["counts"] == b["counts"]

@@ -95,3 +95,25 @@ def test_rule_example_end_to_end(playbook: str, rule_id: str, expected: str, ind
     doc = ingest_bytes(text.encode("utf-8"), "example.txt")
     clauses = classify(segment(doc), default_tagger())
     assert _status(pb, rule, clauses) == expected
+
+
+def test_regression_doubtful_evidence_made_free_subcontracting_look_controlled() -> None:
+    """acme-msa-v2 clause 14.2 lets the supplier subcontract on notice; a key-personnel clause the
+    classifier tagged as subcontracting at 0.27 carried "consent" and turned RISK003 present."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule("RISK003")
+    assert rule is not None
+    text = (
+        "14.1 The Supplier shall not remove or replace any key personnel without the Customer's prior "
+        "written consent.\n"
+        "14.2 The Supplier may subcontract any of its obligations, provided that it notifies the Customer. "
+        "The Supplier shall remain responsible for the acts and omissions of its subcontractors.\n"
+    )
+    clauses = segment(ingest_bytes(text.encode(), "example.txt"))
+    score = {"14.1": 0.27, "14.2": 0.99}
+    tagged = [replace(c, labels=(Label("subcontracting_restriction", score[c.number or ""]),)) for c in clauses]
+    assert _status(pb, rule, tagged) == "weak"
+    # a confident consent clause still counts
+    score["14.1"] = 0.9
+    tagged = [replace(c, labels=(Label("subcontracting_restriction", score[c.number or ""]),)) for c in clauses]
+    assert _status(pb, rule, tagged) == "present"

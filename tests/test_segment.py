@@ -85,3 +85,19 @@ def test_page_furniture_in_text_does_not_break_numbering() -> None:
     )
     cs = segment(ingest_bytes(text.encode(), "f.txt"))
     assert [c.number for c in cs] == ["16.2", "16.3"]
+
+
+def test_list_items_are_read_with_their_parents_lead_in() -> None:
+    from clausescan.nlp import clause_input
+
+    long_intro = "14.4 Transfer. " + "The Supplier shall co-operate with the Customer in good faith. " * 8
+    cs = segment(ingest_bytes((CONTRACT + long_intro + "\n(a) it shall keep records.\n").encode(), "c.txt"))
+    by_id = {c.id: c for c in cs}
+    by_number = {c.number: c for c in cs if c.number}
+    item = clause_input(by_number["14.2(a)"], by_id)
+    assert "Either party may terminate if the other:" in item and item.endswith("commits a material breach; or")
+    nested = clause_input(by_number["14.2(b)(i)"], by_id)
+    assert "becomes insolvent, including where:" in nested  # the nearest lead-in
+    # a long parent that does not end in a colon is a provision of its own, not a lead-in
+    assert "co-operate" not in clause_input(by_number["14.4(a)"], by_id)
+    assert clause_input(by_number["14.1"], by_id).endswith("on 90 days' notice.")

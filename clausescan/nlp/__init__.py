@@ -18,16 +18,30 @@ class Tagger(Protocol):
 
 
 def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
-    """What the tagger reads: ancestors' headings (context for "(b) ..."), heading, then text."""
+    """What the tagger reads: ancestors' headings (context for "(b) ..."), heading, the parent's
+    lead-in when the clause is a list item ("The Buyer may terminate where: // (a) ..."), then text."""
     heads: list[str] = []
     parent = by_id.get(clause.parent or "")
+    lead = _lead_in(parent) if parent is not None else ""
     while parent is not None and len(heads) < 3:
         if parent.heading:
             heads.append(parent.heading)
         parent = by_id.get(parent.parent or "")
     prefix = " / ".join(reversed(heads))
     own = clause.heading or ""
-    return f"{prefix} // {own} // {clause.text}" if prefix or own else clause.text
+    body = f"{lead} // {clause.text}" if lead else clause.text
+    return f"{prefix} // {own} // {body}" if prefix or own or lead else clause.text
+
+
+LEAD_IN_CHARS = 300
+
+
+def _lead_in(parent: Clause) -> str:
+    """The parent's text when it introduces its items (ends in a colon, or is short)."""
+    text = parent.text.strip()
+    if text.endswith((":", "-", "\u2014")) or len(text) <= LEAD_IN_CHARS:
+        return text[-LEAD_IN_CHARS:]
+    return ""
 
 
 MIN_CLAUSE_CHARS = 25

@@ -22,6 +22,7 @@ from clausescan.model import Label
 from clausescan.nlp.features import expand_windows, rebuild_vectorizer, transform
 
 MODEL_NAME = "clause_classifier"
+MIN_POSITIVES = 20  # a label with fewer training positives gets no model; its keyword pattern decides
 
 
 def model_dirs() -> list[Path]:
@@ -52,21 +53,42 @@ class ClauseClassifier:
     name: str = "clause-classifier"
     fingerprint: str = ""
     keyword_union: np.ndarray | None = None  # labels where a keyword hit also counts (chosen in training)
+    calibration: np.ndarray | None = None  # (labels, 2): Platt slope and offset on the logit
 
     def __post_init__(self) -> None:
         # (features, labels) in C order: `x @ coef.T` would copy the 20 MB matrix on every call
         self.coef_t = np.ascontiguousarray(self.coef.T)
         self.coef = self.coef_t.T  # a view: one copy in memory
+        # Decisions compare the raw probability with the tuned threshold; the score reported is the
+        # calibrated probability of the same logit. Both are monotone in it, so a label is decided
+        # exactly when its calibrated score reaches the threshold's calibrated image.
+        cal = self.calibration if self.calibration is not None else np.tile([1.0, 0.0], (len(self.labels), 1))
+        self.slope = np.asarray(cal[:, 0], dtype=np.float32)
+        self.offset = np.asarray(cal[:, 1], dtype=np.float32)
+        t = np.clip(self.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
+        self.score_thresholds = _sigmoid(self.slope * np.log(t / (1 - t)) + self.offset).astype(np.float32)
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Probability per (text, label)."""
+        """Calibrated probability per (text, label)."""
         return self.decide(texts)[0]
 
     def decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities, decisions): over threshold, or a keyword hit for the union labels.
+        """(calibrated probabilities, decisions): over threshold, or a keyword hit for the union labels."""
+        z, hits = self.logits(texts)
+        decided = _sigmoid(z) >= self.thresholds
+        if self.keyword_union is not None:
+            decided |= hits & self.keyword_union
+        return self.calibrate(z), decided
 
-        A long text is read as overlapping windows (features.windows); it gets the highest
-        probability of its windows, and a keyword hit in any window.
+    def calibrate(self, z: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of logits (identity on the raw probability without calibration)."""
+        return _sigmoid(self.slope * z + self.offset).astype(np.float32)
+
+    def logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(logit, keyword hit) per (text, label).
+
+        A long text is read as overlapping windows (features.windows); it gets the highest logit of
+        its windows, and a keyword hit in any window.
         """
         if not texts:
             empty = np.zeros((0, len(self.labels)), dtype=np.float32)
@@ -74,28 +96,35 @@ class ClauseClassifier:
         flat, starts = expand_windows(texts)
         x = transform(self.word, self.char, flat)  # type: ignore[arg-type]
         z = np.asarray(x @ self.coef_t) + self.intercept
-        probs = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        hits = np.asarray(x[:, x.shape[1] - len(self.labels) :].todense()) > 0  # the keyword features
         if len(flat) != len(texts):
-            probs = np.maximum.reduceat(probs, starts, axis=0)
-        decided = probs >= self.thresholds
-        if self.keyword_union is not None and self.keyword_union.any():
-            hits = np.asarray(x[:, x.shape[1] - len(self.labels) :].todense()) > 0  # keyword features
-            if len(flat) != len(texts):
-                hits = np.logical_or.reduceat(hits, starts, axis=0)
-            decided |= hits & self.keyword_union
-        return probs, decided
+            z = np.maximum.reduceat(z, starts, axis=0)
+            hits = np.logical_or.reduceat(hits, starts, axis=0)
+        return z, hits
 
     def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
         probs, decided = self.decide(texts)
         out = []
         for row, yes in zip(probs, decided):
-            # a label accepted on a keyword hit reports at least its threshold as its score
+            # a label accepted on a keyword hit reports at least its threshold's score
             out.append(
                 tuple(
-                    Label(self.labels[i], float(round(max(row[i], self.thresholds[i]), 4))) for i in np.nonzero(yes)[0]
+                    Label(self.labels[i], float(round(max(row[i], self.score_thresholds[i]), 4)))
+                    for i in np.nonzero(yes)[0]
                 )
             )
         return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _calibration(meta: dict[str, object]) -> np.ndarray | None:
+    cal = meta.get("calibration")
+    if not isinstance(cal, dict):
+        return None  # a model saved before calibration: scores are the raw probabilities
+    return np.array([cal.get(lab, [1.0, 0.0]) for lab in meta["labels"]], dtype=np.float32)  # type: ignore[union-attr]
 
 
 def load_classifier(directory: Path | None = None) -> ClauseClassifier:
@@ -118,6 +147,7 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
         name=f"clause-classifier {meta.get('version', '?')}",
         fingerprint=hashlib.sha256(raw + npz).hexdigest(),
         keyword_union=np.array([lab in set(meta.get("keyword_union", [])) for lab in meta["labels"]]),
+        calibration=_calibration(meta),
     )
     clf.meta["load_seconds"] = round(time.perf_counter() - t, 3)
     return clf

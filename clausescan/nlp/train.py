@@ -18,14 +18,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp.classifier import ClauseClassifier
+from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
 from clausescan.nlp.features import expand_windows, make_vectorizers, transform
 from clausescan.taxonomy import CUAD_MAP, LABELS
 
 C_VALUE = 4.0
 CLASS_WEIGHT = "balanced"
-MIN_POSITIVES = 3
 FOLDS = 3
 
 
@@ -74,6 +73,7 @@ def classifier_of(model: dict[str, object]) -> ClauseClassifier:
         word=model["word"],
         char=model["char"],
         keyword_union=np.asarray(model["keyword_union"], dtype=bool),
+        calibration=np.asarray(model["calibration"], dtype=np.float32),
     )
 
 
@@ -104,7 +104,7 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     return best_t
 
 
-def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[str, object]:
+def fit(train: Stacked, seed: int, log: Callable[[str], None] = print, jobs: int = 1) -> dict[str, object]:
     train = window_rows(train)
     word, char = make_vectorizers()
     t = time.perf_counter()
@@ -112,59 +112,131 @@ def fit(train: Stacked, seed: int, log: Callable[[str], None] = print) -> dict[s
     char.fit(train.inputs)
     x = transform(word, char, train.inputs)
     log(f"features: {x.shape[1]} ({time.perf_counter() - t:.1f}s)")
-    return {"word": word, "char": char, **fit_labels(x, train.y, train.groups, seed, log)}
+    return {"word": word, "char": char, **fit_labels(x, train.y, train.groups, seed, log, jobs)}
+
+
+@dataclass
+class LabelFit:
+    coef: np.ndarray | None  # None: too few positives, not trained
+    intercept: float
+    threshold: float
+    calibration: tuple[float, float]
+    union: bool
+    positives: int
+    negatives: int
+    message: str
+
+
+# The training matrix for forked label workers: set before the pool forks, read-only in the workers
+# (copy-on-write, so the matrix is not pickled to each process).
+_SHARED: dict[str, object] = {}
+
+
+def _new_model(seed: int) -> LogisticRegression:
+    return LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT)
+
+
+def _fit_label(j: int) -> LabelFit:
+    """One label: out-of-fold threshold, calibration and keyword union, then the fit on all known rows."""
+    x, y, folds, hits, seed = (_SHARED[k] for k in ("x", "y", "folds", "hits", "seed"))
+    label = LABELS[j]
+    known = y[:, j] >= 0  # type: ignore[index]
+    yj = y[known, j]  # type: ignore[index]
+    pos, neg = int(np.sum(yj == 1)), int(np.sum(yj == 0))
+    if pos < MIN_POSITIVES:
+        # A handful of positives (staff transfer: one TUPE-heavy contract) cannot teach a model; a
+        # label it never predicts would read as "missing" in every report. The keyword pattern
+        # stands in (union with a model that never fires).
+        return LabelFit(None, -10.0, 0.5, (1.0, 0.0), True, pos, neg, f"{label}: {pos} positives, keyword pattern only")
+    xj = x[np.nonzero(known)[0]]  # type: ignore[index]
+    fj = folds[known]  # type: ignore[index]
+    oof = np.zeros(len(yj), dtype=np.float64)
+    scored = np.zeros(len(yj), dtype=bool)
+    for k in range(FOLDS):
+        tr, va = fj != k, fj == k
+        if not va.any() or len(set(yj[tr])) < 2:
+            continue
+        scored |= va
+        oof[va] = _new_model(seed).fit(xj[tr], yj[tr]).predict_proba(xj[va])[:, 1]  # type: ignore[arg-type]
+    threshold = _best_threshold(yj, oof)
+    # Per-label ensemble, chosen on out-of-fold training predictions only: where the label's
+    # keyword pattern adds recall the model misses (labels held by few contracts), a keyword hit
+    # also counts.
+    kw = hits[known, j]  # type: ignore[index]
+    f_model = _f1(yj, oof >= threshold)
+    f_union = _f1(yj, (oof >= threshold) | kw)
+    union = f_union > f_model + UNION_MARGIN
+    m = _new_model(seed).fit(xj, yj)  # type: ignore[arg-type]
+    note = f", keyword union (out-of-fold F1 {f_model:.2f} -> {f_union:.2f})" if union else ""
+    return LabelFit(
+        m.coef_[0].astype(np.float32),
+        float(m.intercept_[0]),
+        threshold,
+        platt(yj[scored], oof[scored]),
+        bool(union),
+        pos,
+        neg,
+        f"{label}: {pos} positives / {len(yj)} known, threshold {threshold:.3f}{note}",
+    )
 
 
 def fit_labels(
-    x: sparse.csr_matrix, y: np.ndarray, groups: np.ndarray, seed: int, log: Callable[[str], None] = print
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    groups: np.ndarray,
+    seed: int,
+    log: Callable[[str], None] = print,
+    jobs: int = 1,
 ) -> dict[str, object]:
     """One logistic regression per label on a feature matrix whose last 28 columns are the keyword
-    features: out-of-fold thresholds and keyword union, then the fit on all known rows."""
+    features (see _fit_label). ``jobs`` labels are fitted at once in forked processes; the result
+    does not depend on it."""
     n_feat = x.shape[1]
+    _SHARED.update(
+        x=x,
+        y=y,
+        folds=np.array([_fold_of(g, seed) for g in groups]),
+        hits=np.asarray(x[:, n_feat - len(LABELS) :].todense()) > 0,  # the keyword features
+        seed=seed,
+    )
+    try:
+        if jobs > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                fits = pool.map(_fit_label, range(len(LABELS)), chunksize=1)
+        else:
+            fits = [_fit_label(j) for j in range(len(LABELS))]
+    finally:
+        _SHARED.clear()
     coef = np.zeros((len(LABELS), n_feat), dtype=np.float32)
-    intercept = np.full(len(LABELS), -10.0, dtype=np.float32)
-    thresholds = np.full(len(LABELS), 0.5, dtype=np.float32)
-    folds = np.array([_fold_of(g, seed) for g in groups])
-    keyword_hits = np.asarray(x[:, n_feat - len(LABELS) :].todense()) > 0  # the keyword features
-    union = np.zeros(len(LABELS), dtype=bool)
-    counts: dict[str, dict[str, int]] = {}
-    for j, label in enumerate(LABELS):
-        known = y[:, j] >= 0
-        yj = y[known, j]
-        pos = int(np.sum(yj == 1))
-        counts[label] = {"positives": pos, "negatives": int(np.sum(yj == 0))}
-        if pos < MIN_POSITIVES:
-            log(f"{label}: {pos} positives, not trained")
-            continue
-        xj = x[np.nonzero(known)[0]]
-        fj = folds[known]
-        oof = np.zeros(len(yj), dtype=np.float64)
-        for k in range(FOLDS):
-            tr, va = fj != k, fj == k
-            if not va.any() or len(set(yj[tr])) < 2:
-                continue
-            m = LogisticRegression(
-                C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT
-            )
-            m.fit(xj[tr], yj[tr])
-            oof[va] = m.predict_proba(xj[va])[:, 1]
-        thresholds[j] = _best_threshold(yj, oof)
-        # Per-label ensemble, chosen on out-of-fold training predictions only: where the label's
-        # keyword pattern adds recall the model misses (labels held by few contracts), a keyword
-        # hit also counts.
-        kw = keyword_hits[known, j]
-        f_model = _f1(yj, oof >= thresholds[j])
-        f_union = _f1(yj, (oof >= thresholds[j]) | kw)
-        union[j] = f_union > f_model + UNION_MARGIN
-        m = LogisticRegression(
-            C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT
-        )
-        m.fit(xj, yj)
-        coef[j] = m.coef_[0]
-        intercept[j] = m.intercept_[0]
-        note = f", keyword union (out-of-fold F1 {f_model:.2f} -> {f_union:.2f})" if union[j] else ""
-        log(f"{label}: {pos} positives / {len(yj)} known, threshold {thresholds[j]:.3f}{note}")
-    return {"coef": coef, "intercept": intercept, "thresholds": thresholds, "counts": counts, "keyword_union": union}
+    for j, f in enumerate(fits):
+        if f.coef is not None:
+            coef[j] = f.coef
+        log(f.message)
+    return {
+        "coef": coef,
+        "intercept": np.array([f.intercept for f in fits], dtype=np.float32),
+        "thresholds": np.array([f.threshold for f in fits], dtype=np.float32),
+        "calibration": np.array([f.calibration for f in fits], dtype=np.float32),
+        "counts": {lab: {"positives": f.positives, "negatives": f.negatives} for lab, f in zip(LABELS, fits)},
+        "keyword_union": np.array([f.union for f in fits], dtype=bool),
+    }
+
+
+def platt(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: (slope, offset) of a 1-D logistic fit of the label on the out-of-fold logit.
+
+    Balanced class weights make the raw probabilities overstate rare labels (a 0.5 means "as likely
+    as not" only when positives and negatives are equally common); the fit restores the real base
+    rate. Identity when the fit is degenerate (one class, or a slope that is not positive)."""
+    if len(set(y.tolist())) < 2:
+        return 1.0, 0.0
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1 - 1e-6)).reshape(-1, 1)
+    m = LogisticRegression(C=100.0, solver="lbfgs", max_iter=1000)
+    m.fit(z, y)
+    slope, offset = float(m.coef_[0, 0]), float(m.intercept_[0])
+    return (slope, offset) if slope > 0 else (1.0, 0.0)
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
@@ -252,7 +324,11 @@ def subsample(docs: list[LabelledDoc], n: int, seed: int) -> list[LabelledDoc]:
 
 
 def train_and_evaluate(
-    out_dir: Path, seed: int = 13, log: Callable[[str], None] = print, max_documents: int | None = None
+    out_dir: Path,
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+    max_documents: int | None = None,
+    jobs: int = 1,
 ) -> dict[str, object]:
     from clausescan import __version__
     from clausescan.nlp.classifier import load_classifier, save_classifier
@@ -268,7 +344,7 @@ def train_and_evaluate(
         f"train {len(train_docs)}, test {len(test_docs)}"
     )
     tr = stack(train_docs)
-    model = fit(tr, seed, log)
+    model = fit(tr, seed, log, jobs)
     meta = {
         "version": f"{__version__}+seed{seed}",
         "seed": seed,
@@ -277,6 +353,10 @@ def train_and_evaluate(
         "label_counts_train": model["counts"],
         "keyword_union": [lab for lab, u in zip(LABELS, model["keyword_union"]) if u],  # type: ignore[call-overload]
         "c": C_VALUE,
+        "calibration": {
+            lab: [round(float(a), 6), round(float(b), 6)]
+            for lab, (a, b) in zip(LABELS, model["calibration"])  # type: ignore[call-overload]
+        },
         "hand_documents": sum(d.hand for d in docs),
         "hand_clauses": sum(len(d.inputs) for d in docs if d.hand),
     }
@@ -330,8 +410,45 @@ def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object
             "model": doc_presence_metrics(cuad, dm),
             "keywords": doc_presence_metrics(cuad, dk),
         }
+    if hand and hasattr(clf, "logits"):
+        report["calibration_hand"] = calibration_metrics(clf, hand)
     report["summary"] = summarise(report)
     return report
+
+
+BINS = 10
+
+
+def calibration_metrics(clf: ClauseClassifier, docs: list[LabelledDoc]) -> dict[str, object]:
+    """Brier score, expected calibration error and a reliability table over every known
+    (clause, label) pair of the documents, for the raw and the calibrated probabilities."""
+    st = stack(docs)
+    z = clf.logits(st.inputs)[0]
+    known = st.y >= 0
+    y = (st.y == 1)[known].astype(np.float64)
+    out: dict[str, object] = {"pairs": int(known.sum()), "positives": int(y.sum())}
+    for name, p in (("raw", 1.0 / (1.0 + np.exp(-z))), ("calibrated", clf.calibrate(z))):
+        pk = p[known].astype(np.float64)
+        bins = np.minimum((pk * BINS).astype(int), BINS - 1)
+        table = []
+        ece = 0.0
+        for b in range(BINS):
+            sel = bins == b
+            n = int(sel.sum())
+            if not n:
+                continue
+            mean_p, rate = float(pk[sel].mean()), float(y[sel].mean())
+            ece += n / len(pk) * abs(mean_p - rate)
+            table.append(
+                {
+                    "bin": f"{b / BINS:.1f}-{(b + 1) / BINS:.1f}",
+                    "n": n,
+                    "mean_score": round(mean_p, 3),
+                    "positive_rate": round(rate, 3),
+                }
+            )
+        out[name] = {"brier": round(float(np.mean((pk - y) ** 2)), 5), "ece": round(ece, 4), "reliability": table}
+    return out
 
 
 def summarise(report: dict[str, object]) -> dict[str, object]:
@@ -347,29 +464,49 @@ def summarise(report: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def cross_validate(seed: int = 13, folds: int = 5, log: Callable[[str], None] = print) -> dict[str, object]:
+def _cv_fold(args: tuple[list[LabelledDoc], list[LabelledDoc], int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    train, test, seed = args
+    model = fit(stack(train), seed, lambda s: None)
+    te = stack(test)
+    return classifier_of(model).decide(te.inputs)[1], keyword_predict(te.inputs), te.y
+
+
+def cross_validate(
+    seed: int = 13,
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    jobs: int = 1,
+    docs: list[LabelledDoc] | None = None,
+) -> dict[str, object]:
     """Grouped k-fold over the hand-labelled contracts: each is predicted by a model trained without
-    its group (plus all CUAD-only contracts, which are never scored here). Same fit() as train."""
-    docs = load_all()
+    its group (plus all CUAD-only contracts, which are never scored here). Same fit() as train.
+    ``jobs`` folds run at once (forked processes; each fit is single-threaded). ``docs`` defaults to
+    every labelled document on this machine."""
+    docs = load_all() if docs is None else docs
     hand_groups = sorted(
         {d.group for d in docs if d.hand}, key=lambda g: hashlib.sha256(f"{seed}:{g}".encode()).hexdigest()
     )
     fold_of = {g: i % folds for i, g in enumerate(hand_groups)}
-    preds_m: list[np.ndarray] = []
-    preds_k: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    for k in range(folds):
-        test = [d for d in docs if d.hand and fold_of[d.group] == k]
-        train = [d for d in docs if not (d.hand and fold_of[d.group] == k)]
-        model = fit(stack(train), seed, lambda s: None)
-        te = stack(test)
-        preds_m.append(classifier_of(model).decide(te.inputs)[1])
-        preds_k.append(keyword_predict(te.inputs))
-        ys.append(te.y)
-        log(f"fold {k + 1}/{folds}: {len(test)} test documents")
-    y = np.vstack(ys)
-    out: dict[str, object] = {"folds": folds, "documents": len({d.group for d in docs if d.hand})}
-    for who, preds in (("model", preds_m), ("keywords", preds_k)):
+    tasks = [
+        (
+            [d for d in docs if not (d.hand and fold_of[d.group] == k)],
+            [d for d in docs if d.hand and fold_of[d.group] == k],
+            seed,
+        )
+        for k in range(folds)
+    ]
+    if jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, folds)) as pool:
+            results = pool.map(_cv_fold, tasks, chunksize=1)
+    else:
+        results = [_cv_fold(t) for t in tasks]
+    for k, t in enumerate(tasks):
+        log(f"fold {k + 1}/{folds}: {len(t[1])} test documents")
+    y = np.vstack([r[2] for r in results])
+    out: dict[str, object] = {"folds": folds, "documents": len(hand_groups)}
+    for who, preds in (("model", [r[0] for r in results]), ("keywords", [r[1] for r in results])):
         met = clause_metrics(y, np.vstack(preds))
         out[who] = met
         eligible = [v["f1"] for v in met.values() if v["support"] >= 10]
@@ -388,8 +525,9 @@ def main() -> None:
     ap.add_argument("--cv", action="store_true", required=True)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--jobs", type=int, default=2, help="folds trained at once (default 2)")
     args = ap.parse_args()
-    result = cross_validate(args.seed, args.folds)
+    result = cross_validate(args.seed, args.folds, jobs=args.jobs)
     out = model_dirs()[-1] / "cross_validation.json"
     out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", "utf-8")
     print(f"model macro-F1 {result['model_macro_f1']}, keywords {result['keywords_macro_f1']} -> {out}")

@@ -126,6 +126,18 @@ def _score(rule: Rule, c: Clause) -> float:
     return max((c.score(lab) for lab in rule.labels), default=0.0)
 
 
+DOUBTFUL = 0.5  # a calibrated score below this: the clause is more likely not the provision
+
+
+def _graded(rule: Rule, evidence: list[Clause]) -> list[Clause]:
+    """The evidence the weak checks read: without the clauses the classifier doubts (labelled with a
+    score under DOUBTFUL), unless nothing else is left. A key-personnel clause tagged as
+    subcontracting at 0.27 must not make a free-subcontracting clause look controlled. Clauses
+    found by a rule's evidence pattern alone (score 0) stay."""
+    confident = [c for c in evidence if not 0.0 < _score(rule, c) < DOUBTFUL]
+    return confident or evidence
+
+
 def _attr_values(clauses: list[Clause], name: str) -> list[float]:
     vals = []
     for c in clauses:
@@ -191,7 +203,8 @@ def evaluate(
         if not evidence:
             status = "missing"
         else:
-            reasons = [r for r in (run_check(ch, rule, evidence, index) for ch in rule.weak_if) if r]
+            graded = _graded(rule, evidence)
+            reasons = [r for r in (run_check(ch, rule, graded, index) for ch in rule.weak_if) if r]
             status = "weak" if reasons else "present"
         top = evidence[:MAX_EVIDENCE]
         ev = tuple(
