@@ -147,7 +147,7 @@ def fit_matrix(x: sparse.csr_matrix, y: np.ndarray, groups: np.ndarray, seed: in
 
 
 def predict_matrix(model: dict[str, np.ndarray], x: sparse.csr_matrix) -> np.ndarray:
-    """As in train.cross_validate."""
+    """The decision of train.classifier_of(model).decide, on a given feature matrix (no windows)."""
     z = np.asarray(x @ model["coef"].T) + model["intercept"]
     hits = np.asarray(x[:, x.shape[1] - N_LAB :].todense()) > 0
     return ((1.0 / (1.0 + np.exp(-z))) >= model["thresholds"]) | (hits & model["keyword_union"])

@@ -66,7 +66,7 @@ class ClauseClassifier:
         self.slope = np.asarray(cal[:, 0], dtype=np.float32)
         self.offset = np.asarray(cal[:, 1], dtype=np.float32)
         t = np.clip(self.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
-        self.score_thresholds = _sigmoid(self.slope * np.log(t / (1 - t)) + self.offset).astype(np.float32)
+        self.score_thresholds = self.calibrate(np.log(t / (1 - t)))
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Calibrated probability per (text, label)."""
@@ -75,14 +75,14 @@ class ClauseClassifier:
     def decide(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(calibrated probabilities, decisions): over threshold, or a keyword hit for the union labels."""
         z, hits = self.logits(texts)
-        decided = _sigmoid(z) >= self.thresholds
+        decided = sigmoid(z) >= self.thresholds
         if self.keyword_union is not None:
             decided |= hits & self.keyword_union
         return self.calibrate(z), decided
 
     def calibrate(self, z: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of logits (identity on the raw probability without calibration)."""
-        return _sigmoid(self.slope * z + self.offset).astype(np.float32)
+        return sigmoid(self.slope * z + self.offset).astype(np.float32)
 
     def logits(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(logit, keyword hit) per (text, label).
@@ -116,7 +116,8 @@ class ClauseClassifier:
         return out
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function: probability of a logit."""
     return 1.0 / (1.0 + np.exp(-z))
 
 

@@ -13,15 +13,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier
+from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
 from clausescan.nlp.features import expand_windows, make_vectorizers, transform
 from clausescan.taxonomy import CUAD_MAP, LABELS
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 C_VALUE = 4.0
 CLASS_WEIGHT = "balanced"
@@ -132,6 +136,17 @@ class LabelFit:
 _SHARED: dict[str, object] = {}
 
 
+def _map(fn: Callable[[_T], _R], items: list[_T], jobs: int) -> list[_R]:
+    """``[fn(x) for x in items]``, in up to ``jobs`` forked processes (children inherit the parent's
+    data copy-on-write; each scikit-learn fit is single-threaded)."""
+    if jobs <= 1 or len(items) <= 1:
+        return [fn(x) for x in items]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
+        return pool.map(fn, items, chunksize=1)
+
+
 def _new_model(seed: int) -> LogisticRegression:
     return LogisticRegression(C=C_VALUE, solver="liblinear", max_iter=300, random_state=seed, class_weight=CLASS_WEIGHT)
 
@@ -200,13 +215,7 @@ def fit_labels(
         seed=seed,
     )
     try:
-        if jobs > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                fits = pool.map(_fit_label, range(len(LABELS)), chunksize=1)
-        else:
-            fits = [_fit_label(j) for j in range(len(LABELS))]
+        fits = _map(_fit_label, list(range(len(LABELS))), jobs)
     finally:
         _SHARED.clear()
     coef = np.zeros((len(LABELS), n_feat), dtype=np.float32)
@@ -378,9 +387,9 @@ def train_and_evaluate(
     return report
 
 
-def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object]:
+def evaluate_docs(clf: ClauseClassifier, test_docs: list[LabelledDoc]) -> dict[str, object]:
     def model_predict(texts: list[str]) -> np.ndarray:
-        return clf.decide(texts)[1]  # type: ignore[attr-defined, no-any-return]
+        return clf.decide(texts)[1]
 
     hand = [d for d in test_docs if d.hand]
     cuad = [d for d in test_docs if d.cuad_filename is not None]
@@ -410,7 +419,7 @@ def evaluate_docs(clf: object, test_docs: list[LabelledDoc]) -> dict[str, object
             "model": doc_presence_metrics(cuad, dm),
             "keywords": doc_presence_metrics(cuad, dk),
         }
-    if hand and hasattr(clf, "logits"):
+    if hand:
         report["calibration_hand"] = calibration_metrics(clf, hand)
     report["summary"] = summarise(report)
     return report
@@ -427,7 +436,7 @@ def calibration_metrics(clf: ClauseClassifier, docs: list[LabelledDoc]) -> dict[
     known = st.y >= 0
     y = (st.y == 1)[known].astype(np.float64)
     out: dict[str, object] = {"pairs": int(known.sum()), "positives": int(y.sum())}
-    for name, p in (("raw", 1.0 / (1.0 + np.exp(-z))), ("calibrated", clf.calibrate(z))):
+    for name, p in (("raw", sigmoid(z)), ("calibrated", clf.calibrate(z))):
         pk = p[known].astype(np.float64)
         bins = np.minimum((pk * BINS).astype(int), BINS - 1)
         table = []
@@ -495,13 +504,7 @@ def cross_validate(
         )
         for k in range(folds)
     ]
-    if jobs > 1:
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(jobs, folds)) as pool:
-            results = pool.map(_cv_fold, tasks, chunksize=1)
-    else:
-        results = [_cv_fold(t) for t in tasks]
+    results = _map(_cv_fold, tasks, jobs)
     for k, t in enumerate(tasks):
         log(f"fold {k + 1}/{folds}: {len(t[1])} test documents")
     y = np.vstack([r[2] for r in results])
