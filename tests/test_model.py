@@ -147,3 +147,23 @@ def test_labels_fitted_in_parallel_match_serial() -> None:
     for key in ("coef", "intercept", "thresholds", "calibration", "keyword_union"):
         assert np.array_equal(a[key], b[key]), key
     assert a["counts"] == b["counts"]
+
+
+def test_worksheet_with_unicode_line_separator_loads(tmp_path) -> None:
+    """Regression: str.splitlines() also breaks on U+2028, which CUAD text contains raw inside a
+    JSON string; such a worksheet failed to load (JSONDecodeError) and its labels were lost."""
+    from clausescan.nlp.dataset import load_worksheets
+
+    rows = [
+        {
+            "source": "cuad/x.txt",
+            "clause_id": "c0000",
+            "text": "first\u2028second",
+            "labels": ["audit_rights"],
+            "complete": True,
+        },
+        {"source": "cuad/x.txt", "clause_id": "c0001", "text": "third\u2029", "labels": [], "complete": True},
+    ]
+    (tmp_path / "x.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    sheets = load_worksheets(tmp_path)
+    assert [r["text"] for r in sheets["cuad/x.txt"]] == ["first\u2028second", "third\u2029"]

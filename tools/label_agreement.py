@@ -18,7 +18,7 @@ from clausescan.taxonomy import LABELS  # noqa: E402
 
 
 def load(p: Path) -> dict[str, set[str]]:
-    rows = [json.loads(x) for x in p.read_text("utf-8").splitlines() if x.strip()]
+    rows = [json.loads(x) for x in p.read_text("utf-8").split("\n") if x.strip()]
     return {f"{r['char_start']}:{r['char_end']}": set(r["labels"] or []) for r in rows}
 
 

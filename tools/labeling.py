@@ -64,7 +64,7 @@ def dump(source: str, work: Path = WORK) -> Path:
 
 
 def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
 
 
 def save(path: Path, rows: list[dict]) -> None:

@@ -73,14 +73,14 @@ def cuad_group(stem: str) -> str:
 def load_worksheets(work: Path = WORK) -> dict[str, list[dict]]:
     sheets: dict[str, list[dict]] = {}
     for p in sorted(work.glob("*.jsonl")):
-        rows = [json.loads(x) for x in p.read_text("utf-8").splitlines() if x.strip()]
+        rows = [json.loads(x) for x in p.read_text("utf-8").split("\n") if x.strip()]
         if rows and all(r.get("complete") for r in rows):
             sheets[rows[0]["source"]] = rows
     return sheets
 
 
 def manifest() -> dict[str, dict]:
-    return {m["source"]: m for m in (json.loads(x) for x in MANIFEST.read_text("utf-8").splitlines() if x.strip())}
+    return {m["source"]: m for m in (json.loads(x) for x in MANIFEST.read_text("utf-8").split("\n") if x.strip())}
 
 
 def _family(meta: dict | None, source: str) -> str:
