@@ -7,18 +7,18 @@ Per label: Cohen's kappa over the clauses of the doubly-labelled documents, and 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from clausescan.nlp.dataset import read_jsonl  # noqa: E402
 from clausescan.taxonomy import LABELS  # noqa: E402
 
 
 def load(p: Path) -> dict[str, set[str]]:
-    rows = [json.loads(x) for x in p.read_text("utf-8").split("\n") if x.strip()]
+    rows = read_jsonl(p)
     return {f"{r['char_start']}:{r['char_end']}": set(r["labels"] or []) for r in rows}
 
 

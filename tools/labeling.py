@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from clausescan.ingest import ingest  # noqa: E402
+from clausescan.nlp.dataset import read_jsonl  # noqa: E402
 from clausescan.segment import segment  # noqa: E402
 from clausescan.taxonomy import LABELS  # noqa: E402
 
@@ -63,23 +64,19 @@ def dump(source: str, work: Path = WORK) -> Path:
     return out
 
 
-def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
-
-
 def save(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
 
 
 def show(path: Path, start: int, end: int | None) -> None:
-    for r in load(path)[start:end]:
+    for r in read_jsonl(path)[start:end]:
         labs = "?" if r["labels"] is None else ",".join(r["labels"]) or "-"
         print(f"[{r['clause_id']}] {r['number'] or ''} | {labs}\n{r['text']}\n")
 
 
 def apply(path: Path, labels_file: Path) -> None:
     mapping = json.loads(labels_file.read_text("utf-8"))
-    rows = load(path)
+    rows = read_jsonl(path)
     ids = {r["clause_id"] for r in rows}
     for cid, labs in mapping.items():
         if cid not in ids:
@@ -94,7 +91,7 @@ def apply(path: Path, labels_file: Path) -> None:
 
 
 def finish(path: Path) -> None:
-    rows = load(path)
+    rows = read_jsonl(path)
     for r in rows:
         if r["labels"] is None:
             r["labels"] = []
@@ -107,7 +104,7 @@ def stats() -> None:
     counts: Counter[str] = Counter()
     docs = 0
     for p in sorted(WORK.glob("*.jsonl")):
-        rows = load(p)
+        rows = read_jsonl(p)
         if rows and rows[0].get("complete"):
             docs += 1
             for r in rows:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from clausescan.model import Label
-from clausescan.nlp.features import expand_windows, rebuild_vectorizer, transform
+from clausescan.nlp.features import expand_windows, keyword_hits, rebuild_vectorizer, transform
 
 MODEL_NAME = "clause_classifier"
 MIN_POSITIVES = 20  # a label with fewer training positives gets no model; its keyword pattern decides
@@ -65,8 +65,7 @@ class ClauseClassifier:
         cal = self.calibration if self.calibration is not None else np.tile([1.0, 0.0], (len(self.labels), 1))
         self.slope = np.asarray(cal[:, 0], dtype=np.float32)
         self.offset = np.asarray(cal[:, 1], dtype=np.float32)
-        t = np.clip(self.thresholds.astype(np.float64), 1e-6, 1 - 1e-6)
-        self.score_thresholds = self.calibrate(np.log(t / (1 - t)))
+        self.score_thresholds = self.calibrate(logit(self.thresholds))
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Calibrated probability per (text, label)."""
@@ -96,7 +95,7 @@ class ClauseClassifier:
         flat, starts = expand_windows(texts)
         x = transform(self.word, self.char, flat)  # type: ignore[arg-type]
         z = np.asarray(x @ self.coef_t) + self.intercept
-        hits = np.asarray(x[:, x.shape[1] - len(self.labels) :].todense()) > 0  # the keyword features
+        hits = keyword_hits(x, len(self.labels))
         if len(flat) != len(texts):
             z = np.maximum.reduceat(z, starts, axis=0)
             hits = np.logical_or.reduceat(hits, starts, axis=0)
@@ -119,6 +118,12 @@ class ClauseClassifier:
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function: probability of a logit."""
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """sigmoid's inverse, with probabilities kept off 0 and 1."""
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
 
 
 def _calibration(meta: dict[str, object]) -> np.ndarray | None:

@@ -70,17 +70,23 @@ def cuad_group(stem: str) -> str:
     return "cuad:" + _PART_RE.sub("", stem).strip()
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON-lines file. Split on "\\n" only: str.splitlines() also breaks on U+2028,
+    which contract text holds raw inside JSON strings."""
+    return [json.loads(x) for x in path.read_text("utf-8").split("\n") if x.strip()]
+
+
 def load_worksheets(work: Path = WORK) -> dict[str, list[dict]]:
     sheets: dict[str, list[dict]] = {}
     for p in sorted(work.glob("*.jsonl")):
-        rows = [json.loads(x) for x in p.read_text("utf-8").split("\n") if x.strip()]
+        rows = read_jsonl(p)
         if rows and all(r.get("complete") for r in rows):
             sheets[rows[0]["source"]] = rows
     return sheets
 
 
 def manifest() -> dict[str, dict]:
-    return {m["source"]: m for m in (json.loads(x) for x in MANIFEST.read_text("utf-8").split("\n") if x.strip())}
+    return {m["source"]: m for m in read_jsonl(MANIFEST)}
 
 
 def _family(meta: dict | None, source: str) -> str:

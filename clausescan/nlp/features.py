@@ -117,6 +117,11 @@ def keyword_matrix(texts: list[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(texts), len(LABELS)), dtype=np.float32)
 
 
+def keyword_hits(x: sparse.csr_matrix, n_labels: int) -> np.ndarray:
+    """(rows, labels) booleans: the keyword-indicator columns transform() puts last, as hits."""
+    return np.asarray(x[:, x.shape[1] - n_labels :].todense()) > 0
+
+
 Vectorizer = Union["TfidfVectorizer", "FittedTfidf"]
 
 

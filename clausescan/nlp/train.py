@@ -19,9 +19,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, sigmoid
+from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, logit, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
-from clausescan.nlp.features import expand_windows, make_vectorizers, transform
+from clausescan.nlp.features import expand_windows, keyword_hits, make_vectorizers, transform
 from clausescan.taxonomy import CUAD_MAP, LABELS
 
 _T = TypeVar("_T")
@@ -211,7 +211,7 @@ def fit_labels(
         x=x,
         y=y,
         folds=np.array([_fold_of(g, seed) for g in groups]),
-        hits=np.asarray(x[:, n_feat - len(LABELS) :].todense()) > 0,  # the keyword features
+        hits=keyword_hits(x, len(LABELS)),
         seed=seed,
     )
     try:
@@ -241,7 +241,7 @@ def platt(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     rate. Identity when the fit is degenerate (one class, or a slope that is not positive)."""
     if len(set(y.tolist())) < 2:
         return 1.0, 0.0
-    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1 - 1e-6)).reshape(-1, 1)
+    z = logit(p).reshape(-1, 1)
     m = LogisticRegression(C=100.0, solver="lbfgs", max_iter=1000)
     m.fit(z, y)
     slope, offset = float(m.coef_[0, 0]), float(m.intercept_[0])
