@@ -247,27 +247,26 @@ def rules_explain(rule_id: str, playbook: str) -> None:
 
 
 def _metrics_table(report: dict[str, object]) -> str:
-    lines = []
-    hand = report.get("clause_level_hand") or {}
-    model, kw = hand.get("model", {}), hand.get("keywords", {})  # type: ignore[union-attr]
-    if model:
-        lines.append("Clause level, hand-labelled test contracts (model | keyword baseline)")
+    sections = (
+        ("clause_level_hand", "Clause level, hand-labelled test contracts"),
+        ("document_level_hand", "Document level (contract contains the label), hand-labelled test contracts"),
+        ("document_level_cuad", "Document level (contract contains the label), CUAD test contracts"),
+    )
+    lines: list[str] = []
+    for key, title in sections:
+        section = report.get(key) or {}
+        model, kw = section.get("model", {}), section.get("keywords", {})  # type: ignore[union-attr]
+        if not model:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(f"{title} (model | keyword baseline)")
         lines.append(f"{'label':36} {'support':>7}  {'P':>5} {'R':>5} {'F1':>5}  | {'P':>5} {'R':>5} {'F1':>5}")
         for lab, m in model.items():
             k = kw.get(lab, {})
             lines.append(
                 f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
                 f"{k.get('precision', 0):>5.2f} {k.get('recall', 0):>5.2f} {k.get('f1', 0):>5.2f}"
-            )
-    doc = report.get("document_level_cuad") or {}
-    if doc:
-        lines.append("")
-        lines.append("Document level (contract contains the label), CUAD test contracts (model | keyword baseline)")
-        for lab, m in doc["model"].items():  # type: ignore[index]
-            k = doc["keywords"][lab]  # type: ignore[index]
-            lines.append(
-                f"{lab:36} {m['support']:>7}  {m['precision']:>5.2f} {m['recall']:>5.2f} {m['f1']:>5.2f}  | "
-                f"{k['precision']:>5.2f} {k['recall']:>5.2f} {k['f1']:>5.2f}"
             )
     summary = report.get("summary") or {}
     for key, value in summary.items():  # type: ignore[union-attr]

@@ -3,8 +3,12 @@
 A clause starts at a block (line or paragraph) that opens with a clause marker: recovered DOCX
 numbering, a heading style or Markdown ``#``, ``Article/Section/Clause/Schedule N``, ``1.`` /
 ``1.1`` / ``1.1.1``, ``(a)`` / ``(i)`` / ``(1)`` / ``(A)``, a quoted definition (``"Term" means``),
-or a short stand-alone heading line. Everything up to the next marker belongs to it, so clauses
-tile the text: they never overlap and their offsets slice ``Document.text`` exactly.
+``A.`` / ``II.``, or a short stand-alone heading line. Everything up to the next marker belongs to
+it, so clauses tile the text: they never overlap and their offsets slice ``Document.text`` exactly.
+
+Long lines are searched for markers inside them (after a sentence end, or after a run of spaces
+where text converted from a laid-out page lost its line breaks), and a clause that has run past
+PARAGRAPH_SPLIT_CHARS of unnumbered text is split at its paragraphs.
 
 Hierarchy comes from the numbering style (dotted depth; letter, roman and numeral lists nest in
 the order they first appear), as a lawyer reads it: ``14.2(a)(i)`` is a child of ``14.2(a)``.
@@ -25,9 +29,11 @@ _WORD_MARKER_RE = re.compile(
     re.IGNORECASE,
 )
 _DOTTED_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,4})\.?(?=\s|$)\s*")
-_SIMPLE_NUM_RE = re.compile(r"^(?P<num>\d{1,3})(?:\.|\))(?=\s|$)\s*")
+_SIMPLE_NUM_RE = re.compile(r"^(?P<num>\d{1,3}) ?(?:\.|\))(?=\s|$)\s*")  # "2 ." from converted PDFs
 _PAREN_RE = re.compile(r"^\((?P<num>[a-z]{1,2}|[A-Z]{1,2}|\d{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6})\)\s*")
 _LETTER_DOT_RE = re.compile(r"^(?P<num>[a-z]|[ivx]{1,4})[.)]\s+(?=[A-Z(\"“])")
+# "A. Distributor is ..." (recitals, lettered sections) and "II. TERM": upper-case letter or roman.
+_UPPER_DOT_RE = re.compile(r"^(?P<num>[A-Z]|[IVX]{2,5})\.\s+(?=[A-Z(\"“])")
 _DEFINITION_RE = re.compile(
     r"^[\"“”](?P<term>[A-Z][^\"“”\n]{0,80})[\"“”]\s*(?:\(|,)?\s*"
     r"(?:means|shall mean|has the meaning|shall have the meaning|includes|refers to|:)",
@@ -36,8 +42,13 @@ _INLINE_HEADING_RE = re.compile(r"^(?P<h>[A-Z][A-Za-z0-9'’&/,\- ]{1,80}?)(?:\.
 _SENTENCE_END_RE = re.compile(r"[.;:!?)\]”\"']\s*$|(?:\band|\bor)\s*$")
 _TOC_LINE_RE = re.compile(r"(?:\.{3,}|\s{2,}|\t)\s*\d{1,4}\s*$|\s\d{1,4}$")
 HEADING_MAX_CHARS = 90
+# "Effective Date:  11/4/10", "Company Name: Acme": a cover-page field, not a heading (as a heading it
+# became the ancestor of every clause of a contract without top-level numbers)
+_FIELD_LINE_RE = re.compile(r"\S:\s+\S")
 _MD_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<![A-Za-z0-9])_{1,3}|_{1,3}(?![A-Za-z0-9])")
 LONG_BLOCK = 250  # blocks longer than this are searched for clause markers inside the line
+PARAGRAPH_SPLIT_CHARS = 1500  # unnumbered text longer than this is split at its paragraphs
+_PARAGRAPH_END_RE = re.compile(r"[.;:]\s*$")
 # A marker inside a long line: after a sentence end, before a capitalised word. Plain "7." only
 # counts with a short Title-case heading after it ("... as follows: 7. Term. This ...").
 _INLINE_MARKER_RE = re.compile(
@@ -45,6 +56,20 @@ _INLINE_MARKER_RE = re.compile(
     r"|\d{1,3}(?:\.\d{1,3}){1,3}\.?\s+[A-Z(\"“]"
     r"|\((?:[a-z]|[ivx]{1,4}|\d{1,2}|[A-Z])\)\s+[A-Z\"“]"
     r"|\d{1,2}\.\s+[A-Z][A-Za-z-]+(?:\s+[A-Za-z&-]+){0,6}(?:\.\s|\s+(?=\d{1,2}\.\d{1,2}\.?\s+[A-Z]))))"
+)
+# Text converted from a laid-out page (CUAD's TXT, some e-mail exports) keeps its line breaks only
+# as runs of spaces: "... as follows:      REPRESENTATIONS      1. Issuer represents ...". A run
+# of 3+ spaces before a marker is a cut candidate; whether a clause starts there is decided by the
+# usual marker rules (the piece before must end a sentence or be a heading), so a cut at a wrapped
+# line ("see Section   2.1 above") only splits the block, never the clause.
+_GAP_MARKER_RE = re.compile(
+    r"(?<=\S) {3,}(?=(?:ARTICLE|Article|SECTION|Section)\s+(?:\d|[IVXLC]+\b)"
+    r"|\d{1,3}(?:\.\d{1,3}){0,3} ?[.)]\s+[A-Z(\"“]"
+    r"|\d{1,3}(?:\.\d{1,3}){1,3}\s+[A-Z(\"“]"
+    r"|\((?:[a-z]{1,2}|[ivx]{1,4}|\d{1,2}|[A-Z])\)\s+[A-Za-z\"“(]"
+    r"|(?:[A-Z]|[IVX]{2,5})\.\s+[A-Z\"“(])"
+    # an all-capitals heading between gaps, after a sentence end: "follows:   TERM   1. ..."
+    r"|(?<=[.;:]) {3,}(?=[A-Z][A-Z&,'’/ -]{2,60}[A-Z] {3,})"
 )
 
 
@@ -91,7 +116,7 @@ def _is_heading_line(line: str) -> bool:
     s = line.strip()
     if not s or len(s) > HEADING_MAX_CHARS or _TOC_LINE_RE.search(s):
         return False
-    if s.endswith((",", ";", "and", "or")):
+    if s.endswith((",", ";", "and", "or")) or _FIELD_LINE_RE.search(s):
         return False
     words = s.rstrip(".:").split()
     if len(words) > 10:
@@ -179,6 +204,14 @@ class Segmenter:
             if kind == "alpha":
                 self.prev_alpha["lower"] = tok
             return _Marker(kind, None, f"{tok}.", _inline_heading(s[m.end() :]), 1)
+        m = _UPPER_DOT_RE.match(s)
+        if m and _follows_break(prev_line):
+            tok = m.group("num")
+            continues = len(tok) == 1 and ord(tok) == ord(self.prev_alpha.get("upperdot", "@")) + 1
+            if len(tok) == 1 and (continues or tok not in "IVX"):
+                self.prev_alpha["upperdot"] = tok
+                return _Marker("ALPHAdot", None, f"{tok}.", _inline_heading(s[m.end() :]), 1)
+            return _Marker("ROMANdot", tok, tok, _inline_heading(s[m.end() :]), 1)
         m = _DEFINITION_RE.match(s)
         if m and _follows_break(prev_line):
             return _Marker("def", None, None, m.group("term"), 1)
@@ -194,7 +227,9 @@ _ANYWHERE_WORDS = ("article", "schedule", "exhibit", "annex", "appendix")  # mar
 def _follows_break(prev_line: str | None) -> bool:
     """Does a line after ``prev_line`` start fresh (after a sentence end or a heading)? Asked only
     when a marker pattern matches, which most lines don't; cached for the several patterns per line."""
-    return prev_line is None or bool(_SENTENCE_END_RE.search(prev_line)) or _is_heading_line(prev_line)
+    if prev_line is None or _SENTENCE_END_RE.search(prev_line) or _is_heading_line(prev_line):
+        return True
+    return len(prev_line.strip()) <= HEADING_MAX_CHARS and bool(_FIELD_LINE_RE.search(prev_line))
 
 
 def _starts_clause_text(rest: str) -> bool:
@@ -204,7 +239,7 @@ def _starts_clause_text(rest: str) -> bool:
     )
 
 
-STRUCTURAL_DEPTH = {"article": 0, "heading": 1, "section": 1}
+STRUCTURAL_DEPTH = {"article": 0, "ROMANdot": 0, "heading": 1, "section": 1}
 
 
 def _depth(key: str) -> int:
@@ -231,6 +266,8 @@ def segment(doc: Document) -> list[Clause]:
             continue  # page numbers / running headers: part of the text, invisible to structure
         line = text[block.start : block.end]
         mk = seg.marker(block, line, prev_line)
+        if mk is None and starts and block.start - starts[-1][0] > PARAGRAPH_SPLIT_CHARS:
+            mk = _paragraph_marker(text, block, line, prev_line)
         if mk is not None and pending_heading is not None and mk.kind != "heading":
             # "TERMINATION" on its own line, then "14.1 ...": the heading names the clause below.
             h_start, h_page, h_mk = starts[pending_heading]
@@ -283,6 +320,18 @@ def segment(doc: Document) -> list[Clause]:
     return clauses
 
 
+def _paragraph_marker(text: str, block: Block, line: str, prev_line: str | None) -> _Marker | None:
+    """Unnumbered drafting ("This Agreement provides ...\n\nThe Continued Service ..."): once a
+    clause has run past PARAGRAPH_SPLIT_CHARS, a paragraph after a blank line and a sentence end
+    starts a new (unnumbered) clause, so one provision is not buried in a page of others."""
+    lookback = text[max(0, block.start - 200) : block.start]
+    if lookback[len(lookback.rstrip()) :].count("\n") < 2:  # no blank line before the block
+        return None
+    if not prev_line or not _PARAGRAPH_END_RE.search(prev_line) or not _starts_clause_text(line.strip()):
+        return None
+    return _Marker("para", None, None, _inline_heading(line.strip()), 1)
+
+
 def _split_long_blocks(doc: Document) -> list[Block]:
     """Blocks, with long lines cut where a clause marker follows a sentence end."""
     out: list[Block] = []
@@ -291,7 +340,7 @@ def _split_long_blocks(doc: Document) -> list[Block]:
             out.append(b)
             continue
         line = doc.text[b.start : b.end]
-        cuts = [m.end() for m in _INLINE_MARKER_RE.finditer(line)]
+        cuts = sorted({m.end() for r in (_INLINE_MARKER_RE, _GAP_MARKER_RE) for m in r.finditer(line)})
         prev = 0
         for cut in [*cuts, len(line)]:
             piece_start = b.start + prev

@@ -167,3 +167,43 @@ def test_worksheet_with_unicode_line_separator_loads(tmp_path) -> None:
     (tmp_path / "x.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     sheets = load_worksheets(tmp_path)
     assert [r["text"] for r in sheets["cuad/x.txt"]] == ["first\u2028second", "third\u2029"]
+
+
+def test_pieces_of_a_labelled_row_are_unknown_not_positive() -> None:
+    """Regression: when the segmenter splits what the annotator labelled as one clause, every piece
+    inherited the row's labels (a "14. Termination" row made its later "(d) Invoices" piece a
+    termination clause)."""
+    from clausescan.model import Clause
+    from clausescan.nlp.dataset import row_labels
+
+    def clause(cid: str, start: int, end: int) -> Clause:
+        return Clause(cid, None, None, None, "x" * (end - start), start, end, 1, 1)
+
+    rows = [
+        {"char_start": 0, "char_end": 1000, "labels": ["termination_for_cause"]},
+        {"char_start": 1000, "char_end": 1200, "labels": []},
+    ]
+    whole, piece_a, piece_b = clause("a", 0, 700), clause("b", 700, 900), clause("c", 900, 1000)
+    other = clause("d", 1000, 1200)
+    y = row_labels([whole, piece_a, piece_b, other], rows)
+    j = LABELS.index("termination_for_cause")
+    assert y[:, j].tolist() == [1, -1, -1, 0]
+    assert int(y.sum()) == 1 - 2  # no other label touched: negatives stay negative
+
+
+def test_document_presence_counts_contracts_not_clauses() -> None:
+    from clausescan.nlp.train import doc_presence_hand
+
+    j = LABELS.index("data_return")
+    gold_a = np.zeros((3, len(LABELS)), dtype=np.int8)
+    gold_a[1, j] = 1  # contract A has it in one clause ...
+    gold_b = np.zeros((2, len(LABELS)), dtype=np.int8)
+    gold_b[0, j] = -1  # ... contract B only in pieces of a split labelled row: it still has it ...
+    gold_c = np.zeros((2, len(LABELS)), dtype=np.int8)  # ... contract C does not
+    pred_a = np.zeros((3, len(LABELS)), dtype=bool)
+    pred_a[2, j] = True  # found in another clause of A: the contract still has it
+    pred_b = np.zeros((2, len(LABELS)), dtype=bool)
+    pred_c = np.zeros((2, len(LABELS)), dtype=bool)
+    pred_c[1, j] = True
+    m = doc_presence_hand([gold_a, gold_b, gold_c], [pred_a, pred_b, pred_c])["data_return"]
+    assert (m["support"], m["tp"], m["fp"], m["fn"]) == (2, 1, 1, 1)

@@ -101,3 +101,84 @@ def test_list_items_are_read_with_their_parents_lead_in() -> None:
     # a long parent that does not end in a colon is a provision of its own, not a lead-in
     assert "co-operate" not in clause_input(by_number["14.4(a)"], by_id)
     assert clause_input(by_number["14.1"], by_id).endswith("on 90 days' notice.")
+
+
+# Regression: CUAD's TXT keeps the line breaks of a laid-out page only as runs of spaces, so 28 of
+# its 332 contracts came out as a few clauses of several thousand characters each.
+GAPPED = (
+    "NOW THEREFORE, the Parties agree as follows:      REPRESENTATIONS      1. Issuer represents that "
+    "the Annuity Contracts shall comply with the registration and other applicable   requirements of "
+    "the Securities Act of 1933.      2 . Broker Dealer represents that it is registered as a broker "
+    "dealer and shall remain so for the term, as set out in Section   3.1 of the Selling Agreement.      "
+    "TERMINATION      3. Any Party hereto may terminate this Agreement at any time upon prior written "
+    "notice.      (a) Termination shall not affect commissions earned before it takes effect."
+)
+
+
+def test_layout_gaps_before_markers_split_converted_text() -> None:
+    cs = segment(ingest_bytes(GAPPED.encode(), "gapped.txt"))
+    numbers = [c.number for c in cs]
+    assert numbers == [None, "1", "2", "3", "3(a)"]
+    by_number = {c.number: c for c in cs}
+    assert by_number["3"].heading == "TERMINATION"
+    assert by_number["3"].text.startswith("TERMINATION") and by_number["3"].text.endswith("written notice.")
+    # "Section   3.1 of the Selling Agreement" is a wrapped line, not a clause
+    assert "3.1" not in numbers and "Selling Agreement." in by_number["2"].text
+
+
+def test_upper_case_letters_and_roman_numerals_with_a_dot_are_markers() -> None:
+    text = (
+        "RECITALS\n"
+        "A. Distributor is a broker dealer registered with the Commission.\n"
+        "B. Broker Dealer is engaged in the sale of securities.\n"
+        "I. DEFINITIONS\n"
+        "1. Terms have the meanings given in the Schedule.\n"
+        "II. TERM\n"
+        "2. This Agreement continues for three years.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "r.txt"))
+    by_number = {c.number: c for c in cs}
+    assert set(by_number) == {"A.", "B.", "I", "1", "II", "2"}
+    assert by_number["A."].heading == "RECITALS" and by_number["B."].text.startswith("B. Broker Dealer")
+    assert by_number["I"].heading == "DEFINITIONS" and by_number["II"].heading == "TERM"
+    ids = {c.id: c for c in cs}
+    assert ids[by_number["1"].parent].number == "I" and ids[by_number["2"].parent].number == "II"
+
+
+def test_long_unnumbered_text_splits_at_paragraphs_short_clauses_stay_whole() -> None:
+    para = "The Supplier shall operate and maintain the System in line with good industry practice. " * 6
+    long_text = "MAINTENANCE AGREEMENT\n\n" + "\n\n".join(f"{para}Paragraph {i} ends here." for i in range(6))
+    cs = segment(ingest_bytes(long_text.encode(), "p.txt"))
+    assert max(len(c.text) for c in cs) < 1500 + len(para) + 30
+    assert any(c.text.startswith("The Supplier") and "Paragraph 3 ends here." in c.text for c in cs)
+    short = "5. Term. This Agreement runs for a year.\n\nIt renews unless either party gives notice.\n"
+    assert [c.number for c in segment(ingest_bytes(short.encode(), "s.txt"))] == ["5"]
+
+
+def test_cuad_layout_gap_contract_is_read_as_clauses() -> None:
+    from tests.conftest import shared
+
+    path = shared(
+        "cuad/full_contract_txt/Principal Life Insurance Company - Broker Dealer Marketing and Servicing Agreement.txt"
+    )
+    from clausescan.ingest import ingest
+
+    cs = segment(ingest(path))
+    assert len(cs) >= 15  # was 2
+    hit = [c for c in cs if "Any Party hereto may terminate this Agreement at any time" in c.text]
+    assert len(hit) == 1 and len(hit[0].text) < 3000  # was inside a 27,345-character clause
+
+
+def test_cover_page_fields_are_not_headings() -> None:
+    """Regression: "Effective Date:  11/4/10" on a cover page was read as a heading, and in a
+    contract without top-level numbers it became the heading context of every clause."""
+    text = (
+        "Software Licence and Maintenance Agreement\n\n"
+        "Effective Date:  11/4/10\n\n"
+        "Company Name:  Example Ltd\n\n"
+        "1.1 All defined terms have the meanings given in this Section.\n"
+        "5.6 Bank may terminate this Agreement for material default by Supplier.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "cover.txt"))
+    assert not any(c.heading and "Effective Date" in c.heading for c in cs)
+    assert [c.number for c in cs if c.number] == ["1.1", "5.6"]  # a field line still ends a block

@@ -11,7 +11,8 @@ Two sources (see data/labels/README.md):
   only where the clause speaks of termination.
 Y holds 1 (positive), 0 (negative) or -1 (unknown: not used for that label).
 Each source document is re-read and re-segmented with the current code, and worksheet labels are
-mapped onto the clauses by overlap, so labels survive segmentation changes.
+mapped onto the clauses by overlap, so labels survive segmentation changes; a clause that is only
+a piece of a labelled row (the segmenter now splits it) is unknown (-1) for that row's labels.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class LabelledDoc:
     hand: bool
     cuad_filename: str | None = None
     clause_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+PIECE_SHARE = 0.6  # a clause shorter than this share of the labelled row it lies in is a piece of it
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -104,15 +108,25 @@ def _doc_inputs(path: Path, shown: str) -> tuple[list[Clause], list[str]]:
     return clauses, [clause_input(c, by_id) for c in clauses]
 
 
-def hand_doc(source: str, rows: list[dict], meta: dict | None) -> LabelledDoc:
-    clauses, inputs = _doc_inputs(SHARED / source, source)
+def row_labels(clauses: list[Clause], rows: list[dict]) -> np.ndarray:
+    """(clauses, labels) int8: worksheet rows' labels mapped onto (possibly re-segmented) clauses."""
     y = np.zeros((len(clauses), len(LABELS)), dtype=np.int8)
     index = {lab: i for i, lab in enumerate(LABELS)}
     for c_i, c in enumerate(clauses):
         for r in rows:
             if r["labels"] and _covers(c, (r["char_start"], r["char_end"])):
+                # A piece of a labelled row (the segmenter now splits what the annotator saw as one
+                # clause) may not hold the provision: unknown for the row's labels, not positive.
+                piece = (c.char_end - c.char_start) < PIECE_SHARE * (r["char_end"] - r["char_start"])
                 for lab in r["labels"]:
-                    y[c_i, index[lab]] = 1
+                    j = index[lab]
+                    y[c_i, j] = 1 if not piece or y[c_i, j] == 1 else -1
+    return y
+
+
+def hand_doc(source: str, rows: list[dict], meta: dict | None) -> LabelledDoc:
+    clauses, inputs = _doc_inputs(SHARED / source, source)
+    y = row_labels(clauses, rows)
     group = (meta or {}).get("group") or source
     if source.startswith("cuad/"):
         group = cuad_group(Path(source).stem)
