@@ -33,14 +33,11 @@ def test_evaluate_on_the_second_annotators_labels() -> None:
     r = CliRunner().invoke(main, ["evaluate", "--labels", str(labels)])
     assert r.exit_code == 0, r.output
     assert "termination_assistance" in r.output and "model" in r.output.lower()
+    text = r.output
     r = CliRunner().invoke(main, ["evaluate", "--labels", str(labels), "--format", "json"])
     data = json.loads(r.output)
     assert data["hand_test_documents"] == len(list(labels.glob("*.jsonl")))
-    assert "Document level (contract contains the label), hand-labelled" in r_text(labels)
+    assert "Document level (contract contains the label), hand-labelled" in text
     docs = data["document_level_hand"]["model"]
     assert all(0 <= m["support"] <= data["hand_test_documents"] for m in docs.values())
     assert data["summary"]["model_document_macro_f1_labels_in_5_test_documents"] is not None
-
-
-def r_text(labels: Path) -> str:
-    return CliRunner().invoke(main, ["evaluate", "--labels", str(labels)]).output

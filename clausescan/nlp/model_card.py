@@ -16,6 +16,13 @@ def _row(label: str, m: dict[str, Any], k: dict[str, Any]) -> str:
     )
 
 
+def _presence_row(cells: str, m: dict[str, Any], k: dict[str, Any]) -> str:
+    """A document-level table row: leading cells, then contracts, P, R, F1 and the baseline's F1."""
+    return (
+        f"| {cells} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | **{m['f1']:.2f}** | {k['f1']:.2f} |"
+    )
+
+
 def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, load_seconds: float) -> str:
     hand = report["clause_level_hand"]
     counts = meta.get("label_counts_train", {})
@@ -119,10 +126,7 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         ]
         for cat, lab in CUAD_MAP.items():
             m, k = doc["model"][lab], doc["keywords"][lab]
-            lines.append(
-                f"| {lab} | {cat} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | "
-                f"**{m['f1']:.2f}** | {k['f1']:.2f} |"
-            )
+            lines.append(_presence_row(f"{lab} | {cat}", m, k))
         lines.append("")
     if "document_level_hand" in report:
         doc = report["document_level_hand"]
@@ -138,10 +142,7 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         ]
         for lab in LABELS:
             m, k = doc["model"][lab], doc["keywords"][lab]
-            lines.append(
-                f"| {lab} | {m['support']} | {m['precision']:.2f} | {m['recall']:.2f} | **{m['f1']:.2f}** | "
-                f"{k['f1']:.2f} |"
-            )
+            lines.append(_presence_row(lab, m, k))
         lines.append("")
     if "calibration_hand" in report:
         cal = report["calibration_hand"]

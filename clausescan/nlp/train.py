@@ -538,17 +538,14 @@ def cross_validate(
         log(f"fold {k + 1}/{folds}: {len(t[1])} test documents")
     y = np.vstack([r[2] for r in results])
     out: dict[str, object] = {"folds": folds, "documents": len(hand_groups)}
+    # per contract: the rows of one test document share (fold, doc_index)
+    doc_rows = [(r, r[3] == i) for r in results for i in np.unique(r[3])]
+    y_by_doc = [r[2][rows] for r, rows in doc_rows]
     for w, who in enumerate(("model", "keywords")):
         met = clause_metrics(y, np.vstack([r[w] for r in results]))
         out[who] = met
         out[f"{who}_macro_f1"] = _macro(met, 10)
-        # per contract: rows of one test document share (fold, doc_index)
-        ys, preds = [], []
-        for r in results:
-            for i in np.unique(r[3]):
-                ys.append(r[2][r[3] == i])
-                preds.append(r[w][r[3] == i])
-        docs_met = doc_presence_hand(ys, preds)
+        docs_met = doc_presence_hand(y_by_doc, [r[w][rows] for r, rows in doc_rows])
         out[f"{who}_documents"] = docs_met
         out[f"{who}_document_macro_f1"] = _macro(docs_met, DOC_MIN_SUPPORT)
     return out
