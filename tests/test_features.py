@@ -18,12 +18,16 @@ from hypothesis import strategies as st
 
 from clausescan.ingest import ingest
 from clausescan.literals import fold, required_literals
-from clausescan.nlp import clause_input
+from clausescan.model import Clause
+from clausescan.nlp import classifiable, classify, clause_input
 from clausescan.nlp.classifier import MODEL_NAME, find_model
 from clausescan.nlp.features import (
     MAX_CHARS,
     MAX_WINDOWS,
     FittedTfidf,
+    compile_cues,
+    cue_data,
+    cue_matrix,
     make_vectorizers,
     rebuild_sklearn_vectorizer,
     rebuild_vectorizer,
@@ -285,3 +289,91 @@ def test_word_cache_limit_clears_without_changing_the_matrix(shipped: tuple[dict
     texts = sample_clause_texts()[:60]
     assert_same_matrix(fast, rebuild_sklearn_vectorizer(meta["char"], arrays["char_idf"]), texts)
     assert len(fast._cache) <= 5 + max(len(t.split()) for t in texts)
+
+
+CUE_CASES = [
+    # (tagger input, cue events named in the clause's own text, termination context)
+    (
+        "Termination // // Either party may terminate this Agreement by notice if the other party: // "
+        "(c) merges with another entity or transfers all or substantially all of its assets;",
+        {"change_of_control"},
+        True,
+    ),
+    (
+        'Definitions // // 1.6 "Change of Control" means any change in the ownership of a Party.',
+        {"change_of_control"},
+        False,
+    ),
+    (
+        "Term // // Either party may terminate this Agreement upon thirty (30) days prior written notice.",
+        {"termination", "notice"},
+        True,
+    ),
+    (
+        "Termination for Breach // // The Customer may terminate on 30 days' notice if the Supplier "
+        "commits a material breach that it fails to cure.",
+        {"termination", "notice", "breach"},
+        True,
+    ),
+    ("Payment // // Invoices are payable within 30 days of receipt.", set(), False),
+]
+
+
+@pytest.mark.parametrize(("text", "events", "context"), CUE_CASES)
+def test_cue_columns_name_the_event_and_its_termination_context(text: str, events: set[str], context: bool) -> None:
+    cues = compile_cues(cue_data())
+    row = cue_matrix([text], cues).toarray()[0] > 0
+    names = [name for name, _ in cues.events]
+    n = len(names)
+    assert {names[c] for c in range(n) if row[c]} == events
+    conj = {pair for c, pair in enumerate(cues.conjunctions) if row[n + c]}
+    expected = {("termination", e) for e in events} & set(cues.conjunctions)
+    assert conj == (expected if context else set())
+    bare = context and "notice" in events and not events & {"breach", "insolvency", "change_of_control"}
+    width = n + len(cues.conjunctions)
+    assert row[width] == bare  # a termination on notice naming no cause: the shape of convenience
+    assert row[width + 1] == text.rsplit(" // ", 1)[-1].startswith('1.6 "')  # a definition
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"bare_notice": {"context": "termination", "requires": "notice", "excludes": ["no_such_event"]}},
+        {"conjunctions": {"no_such_event": ["breach"]}},
+    ],
+)
+def test_cue_patterns_reject_an_unknown_name(change: dict) -> None:
+    with pytest.raises(ValueError, match="no_such_event"):
+        compile_cues({**cue_data(), **change})
+
+
+def test_shipped_model_carries_the_cues_it_was_trained_with(shipped: tuple[dict, dict]) -> None:
+    meta, arrays = shipped
+    cues = compile_cues(meta["cues"])
+    width = len(meta["word"]["vocabulary"]) + len(meta["char"]["vocabulary"]) + cues.width + len(meta["labels"])
+    assert arrays["coef"].shape[1] == width
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12.3 Arbitration.", False),  # a fragment
+        ("ARTICLE 9 CONFIDENTIALITY AND NON-DISCLOSURE", False),  # a bare capitals heading
+        ("PART A: KPIS AND KPI CREDITS", False),
+        ("9.3 LIMITATION OF LIABILITY. IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR ANY INDIRECT DAMAGES.", True),
+        ("The Supplier shall keep the Customer's information confidential.", True),
+    ],
+)
+def test_classifiable_skips_fragments_and_bare_headings(text: str, expected: bool) -> None:
+    assert classifiable(text) is expected
+
+
+def test_regression_bare_capitals_heading_gets_no_label() -> None:
+    """A heading with its body in sub-clauses ("ARTICLE 9 CONFIDENTIALITY") was labelled
+    confidentiality by itself; the guidelines label the operative clause, not the heading."""
+    heading = Clause("c1", "9", None, None, "ARTICLE 9 CONFIDENTIAL INFORMATION", 0, 34, 1, 1)
+    text = "Each party shall keep the other party's Confidential Information confidential."
+    body = Clause("c2", "9.1", "c1", None, text, 35, 35 + len(text), 1, 1)
+    out = classify([heading, body], load_keyword_tagger())
+    assert out[0].labels == ()
+    assert "confidentiality" in {lab.label for lab in out[1].labels}

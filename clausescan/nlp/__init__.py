@@ -45,6 +45,24 @@ def _lead_in(parent: Clause) -> str:
 
 
 MIN_CLAUSE_CHARS = 25
+BARE_HEADING_WORDS = 12
+
+
+def classifiable(text: str) -> bool:
+    """Can this clause text provide a provision at all? Not a fragment ("12.3 Arbitration.") and not
+    a bare capitals heading ("ARTICLE 9 CONFIDENTIALITY"): the taxonomy and the labelling
+    guidelines give a heading alone no label. A long clause in capitals (liability caps often
+    are) is text, not a heading."""
+    text = text.strip()
+    if len(text) < MIN_CLAUSE_CHARS:
+        return False
+    return any(ch.islower() for ch in text) or len(text.split()) > BARE_HEADING_WORDS
+
+
+def own_text(tagger_input: str) -> str:
+    """The clause's own text inside a clause_input() string (its last part)."""
+    return tagger_input.rsplit(" // ", 1)[-1]
+
 
 # A label implied by another label plus a stated attribute (shared/taxonomy.md): an assistance
 # clause that states its length provides the transition period; a termination right that states
@@ -81,8 +99,7 @@ def derive_labels(labels: tuple[Label, ...], attributes: dict[str, object]) -> t
 def classify(clauses: list[Clause], tagger: Tagger) -> list[Clause]:
     """Clauses with labels from the tagger, attributes from the extractors, and derived labels."""
     by_id = {c.id: c for c in clauses}
-    # A bare heading or page fragment cannot provide a provision (taxonomy): not worth classifying.
-    worth = [i for i, c in enumerate(clauses) if len(c.text.strip()) >= MIN_CLAUSE_CHARS]
+    worth = [i for i, c in enumerate(clauses) if classifiable(c.text)]
     scored = tagger.predict([clause_input(clauses[i], by_id) for i in worth])
     predictions: list[tuple[Label, ...]] = [()] * len(clauses)
     for i, labels in zip(worth, scored):

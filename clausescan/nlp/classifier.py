@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from clausescan.model import Label
-from clausescan.nlp.features import expand_windows, keyword_hits, rebuild_vectorizer, transform
+from clausescan.nlp.features import Cues, compile_cues, expand_windows, keyword_hits, rebuild_vectorizer, transform
 
 MODEL_NAME = "clause_classifier"
 MIN_POSITIVES = 20  # a label with fewer training positives gets no model; its keyword pattern decides
@@ -54,6 +54,7 @@ class ClauseClassifier:
     fingerprint: str = ""
     keyword_union: np.ndarray | None = None  # labels where a keyword hit also counts (chosen in training)
     calibration: np.ndarray | None = None  # (labels, 2): Platt slope and offset on the logit
+    cues: Cues | None = None  # cue columns the model was trained with (None: a model without them)
 
     def __post_init__(self) -> None:
         # (features, labels) in C order: `x @ coef.T` would copy the 20 MB matrix on every call
@@ -93,7 +94,7 @@ class ClauseClassifier:
             empty = np.zeros((0, len(self.labels)), dtype=np.float32)
             return empty, empty.astype(bool)
         flat, starts = expand_windows(texts)
-        x = transform(self.word, self.char, flat)  # type: ignore[arg-type]
+        x = transform(self.word, self.char, flat, self.cues)  # type: ignore[arg-type]
         z = np.asarray(x @ self.coef_t) + self.intercept
         hits = keyword_hits(x, len(self.labels))
         if len(flat) != len(texts):
@@ -154,6 +155,7 @@ def load_classifier(directory: Path | None = None) -> ClauseClassifier:
         fingerprint=hashlib.sha256(raw + npz).hexdigest(),
         keyword_union=np.array([lab in set(meta.get("keyword_union", [])) for lab in meta["labels"]]),
         calibration=_calibration(meta),
+        cues=compile_cues(meta["cues"]) if isinstance(meta.get("cues"), dict) else None,
     )
     clf.meta["load_seconds"] = round(time.perf_counter() - t, 3)
     return clf

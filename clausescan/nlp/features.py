@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
 import numpy as np
@@ -125,12 +126,86 @@ def keyword_hits(x: sparse.csr_matrix, n_labels: int) -> np.ndarray:
 Vectorizer = Union["TfidfVectorizer", "FittedTfidf"]
 
 
-def transform(word: Vectorizer, char: Vectorizer, texts: list[str]) -> sparse.csr_matrix:
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue patterns (cue_patterns.yaml): see cue_matrix()."""
+
+    contexts: tuple[tuple[str, re.Pattern[str]], ...]
+    events: tuple[tuple[str, re.Pattern[str]], ...]
+    conjunctions: tuple[tuple[str, str], ...]  # (context, event)
+    bare_context: str
+    bare_requires: str
+    bare_excludes: tuple[str, ...]
+    definition: re.Pattern[str]
+
+    @property
+    def width(self) -> int:
+        return len(self.events) + len(self.conjunctions) + 2
+
+
+def cue_data() -> dict[str, object]:
+    """The packaged cue patterns, as data (what a trained model stores)."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("clausescan.nlp").joinpath("cue_patterns.yaml").read_text("utf-8")
+    return yaml.safe_load(text)  # type: ignore[no-any-return]
+
+
+def compile_cues(data: dict[str, object]) -> Cues:
+    contexts: dict[str, str] = data["contexts"]  # type: ignore[assignment]
+    events: dict[str, str] = data["events"]  # type: ignore[assignment]
+    conj: dict[str, list[str]] = data["conjunctions"]  # type: ignore[assignment]
+    bare: dict[str, object] = data["bare_notice"]  # type: ignore[assignment]
+    excludes = tuple(map(str, bare["excludes"]))  # type: ignore[call-overload]
+    pairs = tuple((ctx, ev) for ctx, evs in conj.items() for ev in evs)
+    unknown = ({str(bare["requires"]), *excludes} | {ev for _, ev in pairs}) - set(events)
+    unknown |= ({ctx for ctx, _ in pairs} | {str(bare["context"])}) - set(contexts)
+    if unknown:
+        raise ValueError(f"cue_patterns.yaml names unknown contexts or events: {sorted(unknown)}")
+    return Cues(
+        contexts=tuple((name, re.compile(pat)) for name, pat in contexts.items()),
+        events=tuple((name, re.compile(pat)) for name, pat in events.items()),
+        conjunctions=pairs,
+        bare_context=str(bare["context"]),
+        bare_requires=str(bare["requires"]),
+        bare_excludes=excludes,
+        definition=re.compile(str(data["definition"])),
+    )
+
+
+def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
+    """Conjunctions a linear model cannot form: a context named anywhere in the clause's input
+    (heading, lead-in or text: "... may terminate if: // (b) Supplier merges ...") with the event
+    its own text names. Columns: events, conjunctions, bare notice, definition."""
+    n_ev, n_conj = len(cues.events), len(cues.conjunctions)
+    rows = np.zeros((len(texts), cues.width), dtype=np.float32)
+    for i, text in enumerate(texts):
+        low = text.lower()
+        own = low.rsplit(" // ", 1)[-1]  # the clause's own text (nlp.clause_input puts it last)
+        ctx = {name: pat.search(low) is not None for name, pat in cues.contexts}
+        hits = {name: pat.search(own) is not None for name, pat in cues.events}
+        for c, (name, _) in enumerate(cues.events):
+            rows[i, c] = hits[name]
+        for c, (context, event) in enumerate(cues.conjunctions):
+            rows[i, n_ev + c] = ctx[context] and hits[event]
+        rows[i, n_ev + n_conj] = (
+            ctx[cues.bare_context] and hits[cues.bare_requires] and not any(hits[e] for e in cues.bare_excludes)
+        )
+        rows[i, n_ev + n_conj + 1] = cues.definition.search(own) is not None
+    return sparse.csr_matrix(rows * KEYWORD_WEIGHT)
+
+
+def transform(word: Vectorizer, char: Vectorizer, texts: list[str], cues: Cues | None = None) -> sparse.csr_matrix:
+    """Word and char TF-IDF, cue columns (a model trained with cues), keyword columns last."""
     if isinstance(word, FittedTfidf) and isinstance(char, FittedTfidf):
         norm = [normalise(t) for t in texts]  # once for both
         parts = [word.transform_normalised(norm), char.transform_normalised(norm)]
     else:
         parts = [word.transform(texts), char.transform(texts)]
+    if cues is not None:
+        parts.append(cue_matrix(texts, cues))
     return sparse.hstack([*parts, keyword_matrix(texts)], format="csr")
 
 

@@ -19,9 +19,10 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from clausescan.nlp import classifiable, own_text
 from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, logit, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
-from clausescan.nlp.features import expand_windows, keyword_hits, make_vectorizers, transform
+from clausescan.nlp.features import compile_cues, cue_data, expand_windows, keyword_hits, make_vectorizers, transform
 from clausescan.taxonomy import CUAD_MAP, LABELS
 
 _T = TypeVar("_T")
@@ -38,6 +39,19 @@ class Stacked:
     y: np.ndarray
     groups: np.ndarray
     doc_index: np.ndarray
+
+
+def unclassifiable_rows(inputs: list[str]) -> np.ndarray:
+    """Rows the scanner never classifies (nlp.classifiable): a heading or fragment alone."""
+    return np.array([not classifiable(own_text(t)) for t in inputs], dtype=bool)
+
+
+def product_decisions(pred: np.ndarray, inputs: list[str]) -> np.ndarray:
+    """Decisions as a scan makes them: no labels on what the scanner does not classify, so a
+    test positive there counts as missed."""
+    pred = pred.copy()
+    pred[unclassifiable_rows(inputs)] = False
+    return pred
 
 
 def stack(docs: list[LabelledDoc]) -> Stacked:
@@ -78,6 +92,7 @@ def classifier_of(model: dict[str, object]) -> ClauseClassifier:
         char=model["char"],
         keyword_union=np.asarray(model["keyword_union"], dtype=bool),
         calibration=np.asarray(model["calibration"], dtype=np.float32),
+        cues=compile_cues(model["cues"]),  # type: ignore[arg-type]
     )
 
 
@@ -109,14 +124,17 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def fit(train: Stacked, seed: int, log: Callable[[str], None] = print, jobs: int = 1) -> dict[str, object]:
-    train = window_rows(train)
+    y = train.y.copy()
+    y[unclassifiable_rows(train.inputs)] = -1  # the scanner never asks about these: not training rows
+    train = window_rows(Stacked(train.inputs, y, train.groups, train.doc_index))
     word, char = make_vectorizers()
     t = time.perf_counter()
     word.fit(train.inputs)
     char.fit(train.inputs)
-    x = transform(word, char, train.inputs)
+    cues = cue_data()
+    x = transform(word, char, train.inputs, compile_cues(cues))
     log(f"features: {x.shape[1]} ({time.perf_counter() - t:.1f}s)")
-    return {"word": word, "char": char, **fit_labels(x, train.y, train.groups, seed, log, jobs)}
+    return {"word": word, "char": char, "cues": cues, **fit_labels(x, train.y, train.groups, seed, log, jobs)}
 
 
 @dataclass
@@ -320,7 +338,7 @@ def keyword_predict(texts: list[str]) -> np.ndarray:
     for i, labs in enumerate(tagger.predict(texts)):
         for lab in labs:
             out[i, LABELS.index(lab.label)] = True
-    return out
+    return product_decisions(out, texts)
 
 
 def attach_cuad_twins(docs: list[LabelledDoc]) -> None:
@@ -375,6 +393,7 @@ def train_and_evaluate(
         "label_counts_train": model["counts"],
         "keyword_union": [lab for lab, u in zip(LABELS, model["keyword_union"]) if u],  # type: ignore[call-overload]
         "c": C_VALUE,
+        "cues": model["cues"],
         "calibration": {
             lab: [round(float(a), 6), round(float(b), 6)]
             for lab, (a, b) in zip(LABELS, model["calibration"])  # type: ignore[call-overload]
@@ -402,7 +421,7 @@ def train_and_evaluate(
 
 def evaluate_docs(clf: ClauseClassifier, test_docs: list[LabelledDoc]) -> dict[str, object]:
     def model_predict(texts: list[str]) -> np.ndarray:
-        return clf.decide(texts)[1]
+        return product_decisions(clf.decide(texts)[1], texts)
 
     hand = [d for d in test_docs if d.hand]
     cuad = [d for d in test_docs if d.cuad_filename is not None]
@@ -451,7 +470,7 @@ def calibration_metrics(clf: ClauseClassifier, docs: list[LabelledDoc]) -> dict[
     (clause, label) pair of the documents, for the raw and the calibrated probabilities."""
     st = stack(docs)
     z = clf.logits(st.inputs)[0]
-    known = st.y >= 0
+    known = (st.y >= 0) & ~unclassifiable_rows(st.inputs)[:, None]  # the scanner scores only these
     y = (st.y == 1)[known].astype(np.float64)
     out: dict[str, object] = {"pairs": int(known.sum()), "positives": int(y.sum())}
     for name, p in (("raw", sigmoid(z)), ("calibrated", clf.calibrate(z))):
@@ -506,7 +525,8 @@ def _cv_fold(
     train, test, seed = args
     model = fit(stack(train), seed, lambda s: None)
     te = stack(test)
-    return classifier_of(model).decide(te.inputs)[1], keyword_predict(te.inputs), te.y, te.doc_index
+    pred = product_decisions(classifier_of(model).decide(te.inputs)[1], te.inputs)
+    return pred, keyword_predict(te.inputs), te.y, te.doc_index
 
 
 def cross_validate(
