@@ -377,3 +377,12 @@ def test_regression_bare_capitals_heading_gets_no_label() -> None:
     out = classify([heading, body], load_keyword_tagger())
     assert out[0].labels == ()
     assert "confidentiality" in {lab.label for lab in out[1].labels}
+
+
+def test_cue_guards_change_no_column() -> None:
+    """The literal guards only skip regexes that cannot match: same matrix with and without them."""
+    cues = compile_cues(cue_data())
+    texts = sample_clause_texts() + EDGE_TEXTS + [text for text, _, _ in CUE_CASES]
+    unguarded = dataclasses.replace(cues, guards={})
+    assert abs(cue_matrix(texts, cues) - cue_matrix(texts, unguarded)).max() == 0
+    assert cue_matrix(texts, cues).nnz > 0

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 import numpy as np
 from scipy import sparse
+
+from clausescan.literals import fold, required_literals
+from clausescan.nlp import own_text
 
 if TYPE_CHECKING:  # scikit-learn is imported only to train: scanning needs numpy and scipy
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -137,6 +140,17 @@ class Cues:
     bare_requires: str
     bare_excludes: tuple[str, ...]
     definition: re.Pattern[str]
+    # per pattern, words one of which any match needs (literals.required_literals): most clauses
+    # name no event, and a substring test rules them out faster than the regex (cues run on every
+    # clause window of a scan)
+    guards: dict[re.Pattern[str], tuple[str, ...] | None] = field(default_factory=dict)
+
+    def search(self, pat: re.Pattern[str], text: str, folded: str) -> bool:
+        """``pat.search(text)``; ``folded`` is ``literals.fold(text)``, for the guard."""
+        guard = self.guards.get(pat)
+        if guard is not None and not any(lit in folded for lit in guard):
+            return False
+        return pat.search(text) is not None
 
     @property
     def width(self) -> int:
@@ -164,14 +178,16 @@ def compile_cues(data: dict[str, object]) -> Cues:
     unknown |= ({ctx for ctx, _ in pairs} | {str(bare["context"])}) - set(contexts)
     if unknown:
         raise ValueError(f"cue_patterns.yaml names unknown contexts or events: {sorted(unknown)}")
+    compiled = {p: re.compile(p) for p in [*contexts.values(), *events.values(), str(data["definition"])]}
     return Cues(
-        contexts=tuple((name, re.compile(pat)) for name, pat in contexts.items()),
-        events=tuple((name, re.compile(pat)) for name, pat in events.items()),
+        contexts=tuple((name, compiled[pat]) for name, pat in contexts.items()),
+        events=tuple((name, compiled[pat]) for name, pat in events.items()),
         conjunctions=pairs,
         bare_context=str(bare["context"]),
         bare_requires=str(bare["requires"]),
         bare_excludes=excludes,
-        definition=re.compile(str(data["definition"])),
+        definition=compiled[str(data["definition"])],
+        guards={pat: required_literals(p) for p, pat in compiled.items()},
     )
 
 
@@ -183,9 +199,10 @@ def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
     rows = np.zeros((len(texts), cues.width), dtype=np.float32)
     for i, text in enumerate(texts):
         low = text.lower()
-        own = low.rsplit(" // ", 1)[-1]  # the clause's own text (nlp.clause_input puts it last)
-        ctx = {name: pat.search(low) is not None for name, pat in cues.contexts}
-        hits = {name: pat.search(own) is not None for name, pat in cues.events}
+        own = own_text(low)
+        low_f, own_f = fold(low), fold(own)
+        ctx = {name: cues.search(pat, low, low_f) for name, pat in cues.contexts}
+        hits = {name: cues.search(pat, own, own_f) for name, pat in cues.events}
         for c, (name, _) in enumerate(cues.events):
             rows[i, c] = hits[name]
         for c, (context, event) in enumerate(cues.conjunctions):
@@ -193,7 +210,7 @@ def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
         rows[i, n_ev + n_conj] = (
             ctx[cues.bare_context] and hits[cues.bare_requires] and not any(hits[e] for e in cues.bare_excludes)
         )
-        rows[i, n_ev + n_conj + 1] = cues.definition.search(own) is not None
+        rows[i, n_ev + n_conj + 1] = cues.search(cues.definition, own, own_f)
     return sparse.csr_matrix(rows * KEYWORD_WEIGHT)
 
 
