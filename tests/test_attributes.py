@@ -63,6 +63,8 @@ def test_real_availability_percentage() -> None:
 def test_real_transition_periods() -> None:
     assert transition_days(real_sentence("In no event shall the transition exceed one hundred eighty [180]")) == 180
     assert transition_days(real_sentence("Such transition period shall not exceed 24 months")) == 720
+    # a sell-off period is a transition period (data/labels/GUIDELINES.md, round 4)
+    assert transition_days(real_sentence("liquidate and sell its inventory of Licensed Products")) == 90
 
 
 # --- project-written sentences ------------------------------------------------------------------
@@ -96,6 +98,11 @@ def test_notice_days(text: str, days: int | None) -> None:
         ),
         ("Transition assistance shall continue for no more than 30 days after expiry.", 30),
         ("The Supplier shall provide reasonable exit assistance as the parties may agree.", None),
+        (  # weak-support-agreement.pdf 15.1: the period was not read, so EXIT002 reported "missing"
+            "For a period of fourteen (14) days after the Termination Date the Supplier shall, if the Customer "
+            "so requests in writing, provide reasonable assistance in transferring the Support Services.",
+            14,
+        ),
     ],
 )
 def test_transition_days(text: str, days: int | None) -> None:

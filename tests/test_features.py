@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from clausescan.ingest import ingest
 from clausescan.literals import fold, required_literals
-from clausescan.model import Clause
+from clausescan.model import Clause, Label
 from clausescan.nlp import classifiable, classify, clause_input
 from clausescan.nlp.classifier import MODEL_NAME, find_model
 from clausescan.nlp.features import (
@@ -368,6 +368,21 @@ def test_classifiable_skips_fragments_and_bare_headings(text: str, expected: boo
     assert classifiable(text) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "heading", "expected"),
+    [
+        ("14. Supplier Personnel and Subcontracting", "Supplier Personnel and Subcontracting", False),
+        ("Section 3.2 Quality of Services.", "Quality of Services", False),
+        ("(a) Service Level Failures", "Service Level Failures", False),
+        ("14.2 The Supplier shall not subcontract without consent.", "Subcontracting", True),
+        ("Subcontracting. The Supplier shall not subcontract without consent.", "Subcontracting", True),
+        ("14. Supplier Personnel and Subcontracting", "", True),  # no heading known: text rules only
+    ],
+)
+def test_classifiable_skips_a_clause_that_is_only_its_heading(text: str, heading: str, expected: bool) -> None:
+    assert classifiable(text, heading) is expected
+
+
 def test_regression_bare_capitals_heading_gets_no_label() -> None:
     """A heading with its body in sub-clauses ("ARTICLE 9 CONFIDENTIALITY") was labelled
     confidentiality by itself; the guidelines label the operative clause, not the heading."""
@@ -377,6 +392,24 @@ def test_regression_bare_capitals_heading_gets_no_label() -> None:
     out = classify([heading, body], load_keyword_tagger())
     assert out[0].labels == ()
     assert "confidentiality" in {lab.label for lab in out[1].labels}
+
+
+def test_regression_mixed_case_heading_clause_gets_no_label() -> None:
+    """acme-msa-v2's "14. Supplier Personnel and Subcontracting" (a heading clause in ordinary case)
+    was labelled subcontracting_restriction; as evidence it hid that 14.2 allows subcontracting on
+    mere notice, so RISK003 read present instead of weak."""
+    heading = "Supplier Personnel and Subcontracting"
+    head = Clause("c1", "14", None, heading, f"14. {heading}", 0, 41, 1, 1)
+    text = "14.2 The Supplier shall not subcontract its obligations without the Customer's prior written consent."
+    body = Clause("c2", "14.2", "c1", None, text, 42, 42 + len(text), 1, 1)
+
+    class EveryClause:  # labels whatever it is asked about, so only classify()'s gate decides
+        def predict(self, texts: list[str]) -> list[tuple[Label, ...]]:
+            return [(Label("subcontracting_restriction", 0.9),) for _ in texts]
+
+    out = classify([head, body], EveryClause())
+    assert out[0].labels == ()
+    assert [lab.label for lab in out[1].labels] == ["subcontracting_restriction"]
 
 
 def test_cue_guards_change_no_column() -> None:

@@ -8,8 +8,9 @@ import zipfile
 import numpy as np
 import pytest
 
+from clausescan.model import Clause
 from clausescan.nlp.classifier import MODEL_NAME, find_model, load_classifier
-from clausescan.nlp.dataset import LabelledDoc, cuad_group, split
+from clausescan.nlp.dataset import LabelledDoc, cuad_group, cuad_label_matrix, split, split_imbalance
 from clausescan.nlp.train import fit, stack
 from clausescan.taxonomy import LABELS
 
@@ -79,6 +80,57 @@ def test_split_is_by_contract_group() -> None:
     assert {d.group for d in train}.isdisjoint({d.group for d in test})
     assert len(train) + len(test) == len(docs) and test
     assert cuad_group("A (1)") == cuad_group("A - Escrow Agreement") == cuad_group("A")
+
+
+def test_split_keeps_a_rare_label_on_both_sides_when_it_can() -> None:
+    # 10 contracts; one label sits in two of them only: a plain stratified draw often puts both in
+    # one side, the label-balanced choice must not (and must stay deterministic)
+    docs = []
+    j = LABELS.index("staff_transfer")
+    for i in range(10):
+        y = np.zeros((3, len(LABELS)), dtype=np.int8)
+        y[:, LABELS.index("confidentiality")] = 1
+        if i in (2, 7):
+            y[:, j] = 1
+        docs.append(LabelledDoc(f"doc{i}", f"g{i}", "toy", ["x"] * 3, ["x"] * 3, y, True))
+    train, test = split(docs, seed=2)  # seed 2: a single stratified draw puts both in train
+    assert (train, test) == split(docs, seed=2)
+    assert any(d.y[:, j].any() for d in train) and any(d.y[:, j].any() for d in test)
+    assert len(test) == 3
+    test_groups = {d.group for d in test}
+    assert split_imbalance(docs, test_groups) < split_imbalance(docs, {"g2", "g7", "g0"})
+
+
+def test_cuad_spans_are_negatives_only_where_cuads_category_is_as_broad_as_ours() -> None:
+    parts = [
+        "1. Either party may terminate this Agreement at any time on ninety days' written notice.",
+        "2. The Agreement renews for one year unless either party gives notice of non-renewal 60 days before.",
+        "3. The Company may audit the Contractor's records once a year.",
+        "4. Either party may terminate this Agreement if the other party undergoes a change of control.",
+        "5. The Contractor shall not assign this Agreement without consent, including on a change of control.",
+        "6. The Contractor shall provide transition services for six months after termination.",
+    ]
+    text = "\n".join(parts)
+    clauses, start = [], 0
+    for i, part in enumerate(parts):
+        clauses.append(Clause(f"c{i}", str(i + 1), None, None, part, start, start + len(part), 1, 1))
+        start += len(part) + 1
+    spans = {
+        "Notice Period to Terminate Renewal": (parts[1][3:],),
+        "Audit Rights": (parts[2][3:],),
+        "Change of Control": (parts[3][3:], "including on a change of control"),
+        "Post-Termination Services": (parts[5][3:],),
+    }
+    y = cuad_label_matrix(clauses, text, spans)
+    col = {lab: y[:, LABELS.index(lab)].tolist() for lab in LABELS}
+    # narrower than ours (renewal notices only): its spans are positives, nothing is a negative
+    assert col["termination_notice_period"] == [-1, 1, -1, -1, -1, -1]
+    assert col["audit_rights"] == [0, 0, 1, 0, 0, 0]
+    # broader than ours: Change of Control spans count only in termination clauses, and
+    # Post-Termination Services spans are not positives (other clauses are still negatives)
+    assert col["termination_for_change_of_control"] == [0, 0, 0, 1, -1, 0]
+    assert col["termination_assistance"] == [0, 0, 0, 0, 0, -1]
+    assert set(col["governance"]) == {-1}  # no CUAD category: unknown
 
 
 def test_platt_scaling_recovers_a_known_miscalibration() -> None:

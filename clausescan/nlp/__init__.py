@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Protocol
@@ -48,13 +49,30 @@ MIN_CLAUSE_CHARS = 25
 BARE_HEADING_WORDS = 12
 
 
-def classifiable(text: str) -> bool:
-    """Can this clause text provide a provision at all? Not a fragment ("12.3 Arbitration.") and not
-    a bare capitals heading ("ARTICLE 9 CONFIDENTIALITY"): the taxonomy and the labelling
-    guidelines give a heading alone no label. A long clause in capitals (liability caps often
-    are) is text, not a heading."""
+_MARKER_RE = re.compile(
+    r"^\s*(?:(?:article|section|clause|schedule|part|annex|appendix|exhibit)\s+)?"
+    r"[(\[]?(?:\d+(?:\.\d+)*|[ivxlcdm]+|[a-z])[)\].]?\s*[:.\-\u2013\u2014]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split()).strip(" .:;")
+
+
+def heading_only(text: str, heading: str) -> bool:
+    """Is the clause its own heading and nothing else ("14. Supplier Personnel and Subcontracting")?"""
+    head = _norm(heading)
+    return bool(head) and head in (_norm(text), _norm(_MARKER_RE.sub("", text, count=1)))
+
+
+def classifiable(text: str, heading: str = "") -> bool:
+    """Can this clause text provide a provision at all? Not a fragment ("12.3 Arbitration."), not
+    a bare capitals heading ("ARTICLE 9 CONFIDENTIALITY") and not a clause that is only its own
+    heading in any case: the taxonomy and the labelling guidelines give a heading alone no label.
+    A long clause in capitals (liability caps often are) is text, not a heading."""
     text = text.strip()
-    if len(text) < MIN_CLAUSE_CHARS:
+    if len(text) < MIN_CLAUSE_CHARS or heading_only(text, heading):
         return False
     return any(ch.islower() for ch in text) or len(text.split()) > BARE_HEADING_WORDS
 
@@ -62,6 +80,12 @@ def classifiable(text: str) -> bool:
 def own_text(tagger_input: str) -> str:
     """The clause's own text inside a clause_input() string (its last part)."""
     return tagger_input.rsplit(" // ", 1)[-1]
+
+
+def own_heading(tagger_input: str) -> str:
+    """The clause's own heading inside a clause_input() string ("prefix // heading // [lead // ] text")."""
+    parts = tagger_input.split(" // ")
+    return parts[1] if len(parts) >= 3 else ""
 
 
 # A label implied by another label plus a stated attribute (shared/taxonomy.md): an assistance
@@ -99,7 +123,7 @@ def derive_labels(labels: tuple[Label, ...], attributes: dict[str, object]) -> t
 def classify(clauses: list[Clause], tagger: Tagger) -> list[Clause]:
     """Clauses with labels from the tagger, attributes from the extractors, and derived labels."""
     by_id = {c.id: c for c in clauses}
-    worth = [i for i, c in enumerate(clauses) if classifiable(c.text)]
+    worth = [i for i, c in enumerate(clauses) if classifiable(c.text, c.heading or "")]
     scored = tagger.predict([clause_input(clauses[i], by_id) for i in worth])
     predictions: list[tuple[Label, ...]] = [()] * len(clauses)
     for i, labels in zip(worth, scored):

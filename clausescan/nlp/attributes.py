@@ -110,7 +110,9 @@ _NOTICE_CONTEXT = re.compile(r"notice|notify|notif", re.IGNORECASE)
 _TERMINATION_CONTEXT = re.compile(r"terminat|non-?renewal|renew|cancel", re.IGNORECASE)
 _TRANSITION_CONTEXT = re.compile(
     r"transition|exit|termination assistance|disengagement|continue to (?:provide|perform)|"
-    r"continued (?:provision|services)|wind[- ]?down|run[- ]?off|migrat",
+    r"continued (?:provision|services)|wind[- ]?down|run[- ]?off|migrat|"
+    # "for fourteen (14) days after the Termination Date": read only on assistance clauses
+    r"(?:after|following)\s+(?:the\s+)?(?:effective\s+date\s+of\s+|date\s+of\s+)?(?:termination|expiry|expiration)",
     re.IGNORECASE,
 )
 _CURE_CONTEXT = re.compile(r"cure|remed", re.IGNORECASE)

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp import classifiable, own_text
+from clausescan.nlp import classifiable, own_heading, own_text
 from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, logit, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
 from clausescan.nlp.features import compile_cues, cue_data, expand_windows, keyword_hits, make_vectorizers, transform
@@ -43,7 +43,7 @@ class Stacked:
 
 def unclassifiable_rows(inputs: list[str]) -> np.ndarray:
     """Rows the scanner never classifies (nlp.classifiable): a heading or fragment alone."""
-    return np.array([not classifiable(own_text(t)) for t in inputs], dtype=bool)
+    return np.array([not classifiable(own_text(t), own_heading(t)) for t in inputs], dtype=bool)
 
 
 def product_decisions(pred: np.ndarray, inputs: list[str]) -> np.ndarray:
