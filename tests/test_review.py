@@ -505,3 +505,23 @@ def test_cli_bad_input_exits_2(tmp_path: Path) -> None:
     assert not (tmp_path / "out.docx").exists()
     result = _run("annotate", str(V1), "-o", str(V1))
     assert result.exit_code == 2 and "overwrite" in result.output
+
+
+def test_regression_review_outputs_carried_the_time_they_were_written(
+    tmp_path: Path, scans: dict[str, DocumentResult], playbook: Playbook
+) -> None:
+    """Every annotate run gave new bytes (comment dates and zip member times were "now"), so the
+    committed docs/examples changed on each regeneration. Same input, same bytes; our comments are
+    undated."""
+    runs = []
+    for k in (1, 2):
+        copy, memo = tmp_path / f"reviewed-{k}.docx", tmp_path / f"memo-{k}.docx"
+        annotate_docx(MANAGED, copy, scans[MANAGED.name], playbook)
+        write_review_memo(scans[PDF.name], playbook, memo)
+        runs.append((copy.read_bytes(), memo.read_bytes()))
+        with zipfile.ZipFile(copy) as zf:
+            assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            ours = re.findall(rb"<w:comment [^>]*>", zf.read("word/comments.xml"))
+            ours = [tag for tag in ours if b'w:author="clausescan"' in tag]
+            assert ours and not any(b"w:date=" in tag for tag in ours)  # the contract's own comment keeps its date
+    assert runs[0] == runs[1]

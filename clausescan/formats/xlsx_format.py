@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -14,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from clausescan.formats import FormatOptions, register
+from clausescan.formats._common import normalise_zip
 from clausescan.formats.csv_format import Cell, guard, sorted_documents, table
 from clausescan.model import Report
 
@@ -27,7 +27,6 @@ STATUS_COLOURS = {
 }
 FINDING_COLUMNS = ("path", "rule_id", "title", "severity", "status", "message", "clause", "page", "quote")
 FIXED_PROPS_TIME = datetime.datetime(2000, 1, 1)
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # openpyxl stamps dcterms:modified with now() while saving, whatever the workbook properties say.
 MODIFIED_RE = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
@@ -107,22 +106,6 @@ def _findings(ws: Worksheet, report: Report) -> None:
     _style_sheet(ws, header, {1: 45.0, 2: 10.0, 3: 40.0, 4: 10.0, 5: 10.0, 6: 60.0, 7: 10.0, 8: 8.0, 9: 80.0})
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps and sorted members so equal input gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in sorted(src.namelist()):
-            content = src.read(name)
-            if name == "docProps/core.xml":
-                content = MODIFIED_RE.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # not the host OS: same bytes on Linux, macOS and Windows
-            info.external_attr = 0
-            dst.writestr(info, content)
-    return out.getvalue()
-
-
 @register("xlsx", ".xlsx")
 def render_xlsx(report: Report, options: FormatOptions) -> bytes:
     wb = Workbook()
@@ -136,4 +119,5 @@ def render_xlsx(report: Report, options: FormatOptions) -> bytes:
     wb.properties.modified = FIXED_PROPS_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    return _normalise_zip(buf.getvalue())
+    fixed = {"docProps/core.xml": lambda b: MODIFIED_RE.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", b)}
+    return normalise_zip(buf.getvalue(), fixed)

@@ -28,6 +28,7 @@ comments (PDF, TXT, Markdown): summary table, findings table, then each finding 
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from docx.shared import Inches, Pt
 from docx.text.run import Run
 
 from clausescan import __version__
+from clausescan.formats._common import normalise_zip
 from clausescan.ingest.cleanup import PLAIN_QUOTES, repair_line
 from clausescan.model import STATUSES, Clause, DocumentResult, Finding
 from clausescan.review.language import with_filled_language
@@ -289,11 +291,19 @@ def _summary_block(
     return lines
 
 
+def _save(document: DocxDocument, dst: Path) -> None:
+    """Save with fixed zip timestamps and member order (formats._common.normalise_zip)."""
+    buf = io.BytesIO()
+    document.save(buf)
+    dst.write_bytes(normalise_zip(buf.getvalue()))
+
+
 def _add_comment(document: DocxDocument, para: _Para, lines: list[tuple[str, bool]]) -> bool:
     runs = _runs_of(para.element)
     if not runs:
         return False
     comment = document.add_comment(runs, text="", author=AUTHOR, initials=INITIALS)
+    comment._comment_elm.attrib.pop(qn("w:date"), None)  # no timestamp: same input, same bytes
     first = True
     for text, bold in lines:
         target = comment.paragraphs[0] if first else comment.add_paragraph()
@@ -361,7 +371,7 @@ def annotate_docx(src: Path, dst: Path, result: DocumentResult, playbook: Playbo
             lines.extend(_finding_block(f, full=where_index == index, first_at=where))
         if _add_comment(document, paras[index], lines):
             added += 1
-    document.save(str(dst))
+    _save(document, dst)
     return AnnotateSummary(
         output=str(dst),
         mode="comments",
@@ -480,7 +490,7 @@ def write_review_memo(
         if f.sources:
             _labelled(document, "Sources", "; ".join(f.sources))
     dst.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(dst))
+    _save(document, dst)
     return AnnotateSummary(output=str(dst), mode="memo", missing=counts["missing"], findings=len(result.provisions))
 
 
