@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 
 from clausescan.model import STATUSES, DocumentResult, Evidence, Finding, Report
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalise_zip(data: bytes, rewrite: dict[str, object] | None = None) -> bytes:
+def normalise_zip(data: bytes, rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """Rewrite an OOXML package (xlsx, docx) with fixed timestamps and sorted members, so equal input
     gives equal bytes on any OS. ``rewrite`` maps a member name to a function bytes -> bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for name in sorted(src.namelist()):
             content = src.read(name)
-            fix = (rewrite or {}).get(name)
-            if callable(fix):
-                content = fix(content)
+            if rewrite and name in rewrite:
+                content = rewrite[name](content)
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0  # not the host OS: same bytes on Linux, macOS and Windows

@@ -213,17 +213,24 @@ def _stratified_test_groups(strata: dict[tuple[str, bool], list[str]], key: str,
     return test_groups
 
 
-def split_imbalance(docs: list[LabelledDoc], test_groups: set[str], test_share: float = 0.3) -> float:
-    """Mean over labels of |share of the label's positives in test - test_share| (0 = perfectly balanced)."""
-    pos = np.zeros(len(LABELS))
-    test_pos = np.zeros(len(LABELS))
+def _positives_by_group(docs: list[LabelledDoc]) -> dict[str, np.ndarray]:
+    counts: dict[str, np.ndarray] = {}
     for d in docs:
-        counts = (d.y == 1).sum(axis=0) if len(d.y) else np.zeros(len(LABELS))
-        pos += counts
-        if d.group in test_groups:
-            test_pos += counts
+        if len(d.y):
+            counts[d.group] = counts.get(d.group, np.zeros(len(LABELS))) + (d.y == 1).sum(axis=0)
+    return counts
+
+
+def _imbalance(by_group: dict[str, np.ndarray], test_groups: set[str], test_share: float) -> float:
+    pos = sum(by_group.values(), np.zeros(len(LABELS)))
+    test_pos = sum((c for g, c in by_group.items() if g in test_groups), np.zeros(len(LABELS)))
     held = pos > 0
     return float(np.abs(test_pos[held] / pos[held] - test_share).mean()) if held.any() else 0.0
+
+
+def split_imbalance(docs: list[LabelledDoc], test_groups: set[str], test_share: float = 0.3) -> float:
+    """Mean over labels of |share of the label's positives in test - test_share| (0 = perfectly balanced)."""
+    return _imbalance(_positives_by_group(docs), test_groups, test_share)
 
 
 def split(
@@ -245,7 +252,8 @@ def split(
         _stratified_test_groups(strata, str(seed) if k == 0 else f"{seed}/{k}", test_share)
         for k in range(SPLIT_CANDIDATES)
     ]
-    test_groups = min(candidates, key=lambda t: split_imbalance(docs, t, test_share))  # first of ties
+    by_group = _positives_by_group(docs)  # counted once, not once per candidate
+    test_groups = min(candidates, key=lambda t: _imbalance(by_group, t, test_share))  # first of ties
     train = [d for d in docs if d.group not in test_groups]
     test = [d for d in docs if d.group in test_groups]
     return train, test
