@@ -6,6 +6,10 @@
    clausescan's text of the PDF (both sides normalised for whitespace, hyphenation, quotes).
 2. Inside one clause: over all 332 CUAD TXT contracts, the share of spans (all 41 categories)
    that lie inside a single clause: a leaf clause, or a clause together with its sub-clauses.
+3. Structure: numbered section lines ("4. TERM AND TERMINATION") left at the end of the clause
+   before them instead of opening a section, and contracts where one unnumbered heading is the
+   ancestor of over 40% of the clauses (a title, a table header or a glossary line taken for a
+   section heading: it becomes the heading context of everything below it).
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import re
 import sys
 import time
 from bisect import bisect_right
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from clausescan.ingest import ingest
 from clausescan.ingest.cleanup import normalise_for_match
+from clausescan.model import Clause
 from clausescan.nlp.cuad import contracts, default_root, locate
-from clausescan.segment import segment
+from clausescan.segment import _is_heading_line, segment
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -52,6 +59,7 @@ def span_recovery(limit: int | None) -> tuple[int, int, list[str]]:
 
 def inside_one_clause(limit: int | None) -> dict[str, int]:
     stats = {"spans": 0, "located": 0, "leaf": 0, "subtree": 0, "clauses": 0, "over_2000": 0}
+    stats |= {"glued_sections": 0, "dominated": 0}
     sizes: list[int] = []
     for i, c in enumerate(contracts()):
         if limit and i >= limit:
@@ -63,6 +71,9 @@ def inside_one_clause(limit: int | None) -> dict[str, int]:
         # subtree end = end of the last descendant (clauses are in reading order)
         subtree_end = {cl.id: cl.char_end for cl in clauses}
         by_id = {cl.id: cl for cl in clauses}
+        glued, share = structure(clauses)
+        stats["glued_sections"] += glued
+        stats["dominated"] += share > DOMINANT_SHARE and len(clauses) > 30
         for cl in reversed(clauses):
             p = by_id.get(cl.parent or "")
             if p is not None:
@@ -96,6 +107,30 @@ def inside_one_clause(limit: int | None) -> dict[str, int]:
     return stats
 
 
+DOMINANT_SHARE = 0.4
+
+
+def structure(clauses: list[Clause]) -> tuple[int, float]:
+    """(numbered section lines glued to the end of the clause before them, the largest share of the
+    clauses below one unnumbered heading)."""
+    glued = 0
+    for before, after in pairwise(clauses):
+        body = before.text.strip()
+        last = body.rsplit("\n", 1)[-1].strip()
+        if "\n" in body and after.number and _is_heading_line(last) and last[:1].isdigit():
+            glued += 1
+    by_id = {cl.id: cl for cl in clauses}
+    below: Counter[str] = Counter()
+    for cl in clauses:
+        node = by_id.get(cl.parent or "")
+        while node is not None:
+            if node.number is None and node.heading:
+                below[node.id] += 1
+            node = by_id.get(node.parent or "")
+    top = below.most_common(1)[0][1] if below else 0
+    return glued, top / max(len(clauses), 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--limit", type=int, default=None)
@@ -119,6 +154,8 @@ def main() -> None:
         f"inside one clause incl. its sub-clauses: {st['subtree']}/{st['located']} = "
         f"{st['subtree'] / max(st['located'], 1):.2%}  ({time.perf_counter() - t:.1f}s)"
     )
+    print(f"numbered section lines glued to the clause before: {st['glued_sections']}")
+    print(f"contracts with one unnumbered heading above over 40% of the clauses: {st['dominated']}")
 
 
 if __name__ == "__main__":

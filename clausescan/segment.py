@@ -41,7 +41,18 @@ _DEFINITION_RE = re.compile(
 _INLINE_HEADING_RE = re.compile(r"^(?P<h>[A-Z][A-Za-z0-9'’&/,\- ]{1,80}?)(?:\.(?:\s+|$)|:\s+|\s+[-\u2013\u2014]\s+|$)")
 _SENTENCE_END_RE = re.compile(r"[.;:!?)\]”\"']\s*$|(?:\band|\bor)\s*$")
 _TOC_LINE_RE = re.compile(r"(?:\.{3,}|\s{2,}|\t)\s*\d{1,4}\s*$|\s\d{1,4}$")
+# A page footer left at the end of a text line by PDF-to-text conversion: "... Information.    12",
+# "... proceedings.   Commercial in Confidence   Page 38   May 2004". The sentence before it ended,
+# so the next line starts fresh (before, "4. TERM AND TERMINATION." after such a line was glued to
+# the previous clause).
+_PAGE_TAIL_RE = re.compile(r"(?<=[.;:)\]])(?:\s+-?\s*\d{1,4}\s*-?|\s{2,}[^.;:]{0,60}\bPage\s+\d{1,4}\b[^.;:]{0,40})$")
 HEADING_MAX_CHARS = 90
+# A list of schedules or sections on one line ("1   Specification 2   Use Fees 3   Project Managers
+# 4   Escrow") is a table of contents, not a heading: as one it became the heading context of 200
+# clauses, and every one of them read as a source-code escrow clause.
+_LIST_LINE_RE = re.compile(
+    r"(?:^|\s)\d{1,2}\.?\s+[A-Z][^\d]{0,60}?\s\d{1,2}\.?\s+[A-Z][^\d]{0,60}?\s\d{1,2}\.?\s+[A-Z]"
+)
 # "Effective Date:  11/4/10", "Company Name: Acme": a cover-page field, not a heading (as a heading it
 # became the ancestor of every clause of a contract without top-level numbers)
 _FIELD_LINE_RE = re.compile(r"\S:\s+\S")
@@ -114,7 +125,7 @@ _SMALL_WORDS = {"of", "and", "or", "the", "to", "for", "in", "on", "a", "an", "b
 
 def _is_heading_line(line: str) -> bool:
     s = line.strip()
-    if not s or len(s) > HEADING_MAX_CHARS or _TOC_LINE_RE.search(s):
+    if not s or len(s) > HEADING_MAX_CHARS or _TOC_LINE_RE.search(s) or _LIST_LINE_RE.search(s):
         return False
     if s.endswith((",", ";", "and", "or")) or _FIELD_LINE_RE.search(s):
         return False
@@ -174,18 +185,18 @@ class Segmenter:
             rest = s[m.end() :]
             heading = _inline_heading(rest) if rest else None
             if word in ("Section", "Clause", "Paragraph"):
-                kind = "dotted" + str(num.count(".") + 1) if "." in num else "section"
+                kind = _dotted_kind(num) if "." in num else "section"
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if m and _follows_break(prev_line) and _starts_clause_text(s[m.end() :]):
+        if m and (_follows_break(prev_line) or _caps_heading(s[m.end() :])) and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
-            return _Marker("dotted" + str(num.count(".") + 1), num, num, _inline_heading(s[m.end() :]), 2)
+            return _Marker(_dotted_kind(num), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if m and _follows_break(prev_line) and _starts_clause_text(s[m.end() :]):
+        if m and (_follows_break(prev_line) or _caps_heading(s[m.end() :])) and _starts_clause_text(s[m.end() :]):
             num = m.group("num")
             indent = self.indent(block)
-            if indent:  # an indented "1." is a nested list item (Markdown / plain text)
+            if indent and not _caps_heading(s[m.end() :]):  # an indented "1." is a nested list item
                 return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end() :]), 1)
             return _Marker("dotted1", num, num, _inline_heading(s[m.end() :]), 1)
         m = _PAREN_RE.match(s)
@@ -229,7 +240,18 @@ def _follows_break(prev_line: str | None) -> bool:
     when a marker pattern matches, which most lines don't; cached for the several patterns per line."""
     if prev_line is None or _SENTENCE_END_RE.search(prev_line) or _is_heading_line(prev_line):
         return True
+    if _PAGE_TAIL_RE.search(prev_line):
+        return True
     return len(prev_line.strip()) <= HEADING_MAX_CHARS and bool(_FIELD_LINE_RE.search(prev_line))
+
+
+def _caps_heading(rest: str) -> bool:
+    """Is the rest of a numbered line a capitals heading ("TERM AND TERMINATION.")? Such a line
+    opens a section wherever it stands: after a running header ("Confidential Treatment
+    Requested"), a page number or a line without a full stop, where it used to be glued to the
+    clause before, and also when converted text indented it like a list item."""
+    r = rest.strip().rstrip(".:")
+    return r.isupper() and len(r.split()) <= 10 and sum(map(str.isalpha, r)) >= 3 and not r.endswith(",")
 
 
 def _starts_clause_text(rest: str) -> bool:
@@ -240,6 +262,12 @@ def _starts_clause_text(rest: str) -> bool:
 
 
 STRUCTURAL_DEPTH = {"article": 0, "ROMANdot": 0, "heading": 1, "section": 1}
+
+
+def _dotted_kind(num: str) -> str:
+    """ "14.2" is at depth 2, but "11.0 TRADEMARKS" opens section 11 (before, it was read as a
+    sub-clause of the section above it, "10 WARRANTY", with all of its own sub-clauses)."""
+    return "dotted1" if re.fullmatch(r"\d+\.0+", num) else "dotted" + str(num.count(".") + 1)
 
 
 def _depth(key: str) -> int:
@@ -268,8 +296,19 @@ def segment(doc: Document) -> list[Clause]:
         mk = seg.marker(block, line, prev_line)
         if mk is None and starts and block.start - starts[-1][0] > PARAGRAPH_SPLIT_CHARS:
             mk = _paragraph_marker(text, block, line, prev_line)
-        if mk is not None and pending_heading is not None and mk.kind != "heading":
-            # "TERMINATION" on its own line, then "14.1 ...": the heading names the clause below.
+        if mk is not None and pending_heading is not None and _opens_section(mk):
+            # "Disengagement" on its own line, then "20.1 Planning": the heading names section 20,
+            # the parent of 20.1, 20.2 ... (before, 20.1 took it and section 20 had no heading).
+            h_start, h_page, h_mk = starts[pending_heading]
+            starts[pending_heading] = (
+                h_start,
+                h_page,
+                _Marker(f"dotted{_depth(mk.kind) - 1}", None, None, h_mk and h_mk.heading, 1),
+            )
+            starts.append((block.start, block.page, mk))
+            pending_heading = None
+        elif mk is not None and pending_heading is not None and mk.kind != "heading":
+            # "TERMINATION" on its own line, then "14. ...": the heading names the clause below.
             h_start, h_page, h_mk = starts[pending_heading]
             if mk.heading is None and h_mk is not None:
                 mk.heading = h_mk.heading
@@ -318,6 +357,16 @@ def segment(doc: Document) -> list[Clause]:
         )
         stack.append((mk.kind, len(clauses) - 1))
     return clauses
+
+
+def _opens_section(mk: _Marker) -> bool:
+    """Is ``mk`` a first sub-clause ("20.1", "Section 4.1") under a section with no numbered line
+    of its own, so that a stand-alone heading just before it is that section's heading?"""
+    return (
+        mk.kind.startswith(("dotted", "docx"))
+        and _depth(mk.kind) in (2, 3)
+        and re.search(r"\.0?1$", (mk.number or "").rstrip(".")) is not None
+    )
 
 
 def _paragraph_marker(text: str, block: Block, line: str, prev_line: str | None) -> _Marker | None:

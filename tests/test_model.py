@@ -259,3 +259,27 @@ def test_document_presence_counts_contracts_not_clauses() -> None:
     pred_c[1, j] = True
     m = doc_presence_hand([gold_a, gold_b, gold_c], [pred_a, pred_b, pred_c])["data_return"]
     assert (m["support"], m["tp"], m["fp"], m["fn"]) == (2, 1, 1, 1)
+
+
+def test_evaluation_scores_the_labels_a_scan_derives_and_nothing_on_headings() -> None:
+    """The evaluation measures what a scan reports (nlp.classify): a transition period derived from
+    an assistance clause that states its length, a notice period derived from a termination right
+    that states its notice, and no label on a clause that is only its heading."""
+    from clausescan.nlp.train import product_decisions
+
+    inputs = [
+        " // Exit // The Supplier shall provide termination assistance for six (6) months after the Termination Date.",
+        " // Exit // The Supplier shall provide termination assistance as the Customer reasonably requests.",
+        " // Termination // Either party may terminate this Agreement on ninety (90) days' written notice.",
+        " // 14. Supplier Personnel and Subcontracting // 14. Supplier Personnel and Subcontracting",
+    ]
+    pred = np.zeros((4, len(LABELS)), dtype=bool)
+    pred[[0, 1], LABELS.index("termination_assistance")] = True
+    pred[2, LABELS.index("termination_for_convenience")] = True
+    pred[3, LABELS.index("subcontracting_restriction")] = True
+    out = product_decisions(pred, inputs)
+    transition, notice = LABELS.index("transition_period"), LABELS.index("termination_notice_period")
+    assert out[:, transition].tolist() == [True, False, False, False]  # no length stated in row 1
+    assert out[:, notice].tolist() == [False, False, True, False]
+    assert not out[3].any()
+    assert not pred[:, transition].any()  # the input is not changed

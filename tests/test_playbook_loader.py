@@ -102,6 +102,17 @@ def test_bad_regex_and_threshold(tmp_path: Path) -> None:
         load_playbook(str(p))
 
 
+def test_evidence_requires_is_loaded_and_its_regex_checked(tmp_path: Path) -> None:
+    requires = "    evidence_requires: ['\\bassist\\w*']\n"
+    p = write(tmp_path, minimal(RULE.replace("    message:", requires + "    message:")))
+    rule = load_playbook(str(p)).rules[0]
+    assert [r.pattern for r in rule.evidence_requires] == ["\\bassist\\w*"]
+    p = write(tmp_path, minimal(RULE.replace("    message:", "    evidence_requires: ['(unclosed']\n    message:")))
+    with pytest.raises(UsageError, match="bad regex") as exc:
+        load_playbook(str(p))
+    assert "evidence_requires" in exc.value.message
+
+
 def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
     p = write(tmp_path, "schema: clausescan-playbook/1\nid: [unclosed\n")
     with pytest.raises(UsageError) as exc:

@@ -141,3 +141,27 @@ def test_regression_key_personnel_consent_made_free_subcontracting_look_controll
     clauses = segment(ingest_bytes(text.encode(), "example.txt"))
     tagged = [replace(c, labels=(Label("subcontracting_restriction", 0.9),)) for c in clauses]
     assert _status(pb, rule, tagged) == "weak"
+
+
+def test_regression_data_ownership_clause_made_data_return_look_present() -> None:
+    """weak-support 10.1 ("Customer Data shall remain the property of the Customer") was labelled
+    data return; with the real return clause 10.3 (supplier's format, a fee) DATA001 read present,
+    because a weakness must hold for every evidence clause. DATA001's evidence_requires now keeps a
+    labelled clause that returns nothing out of the evidence."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule("DATA001")
+    assert rule is not None and rule.evidence_requires
+
+    def status(*texts: str) -> str:
+        doc = ingest_bytes("\n".join(f"10.{i + 1} {t}" for i, t in enumerate(texts)).encode(), "example.txt")
+        labels = (Label("data_return", 0.9),)
+        clauses = [replace(c, labels=labels, attributes=extract(c.text, {"data_return"})) for c in segment(doc)]
+        return _status(pb, rule, clauses)
+
+    ownership = "All Customer Data shall remain the property of the Customer."
+    weak_return = (
+        "Upon termination Supplier shall return Customer Data to Customer by making it available for "
+        "download in Supplier's standard export format, subject to payment of Supplier's data extraction fee."
+    )
+    assert status(ownership) == "missing"
+    assert status(ownership, weak_return) == "weak"

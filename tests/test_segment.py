@@ -182,3 +182,103 @@ def test_cover_page_fields_are_not_headings() -> None:
     cs = segment(ingest_bytes(text.encode(), "cover.txt"))
     assert not any(c.heading and "Effective Date" in c.heading for c in cs)
     assert [c.number for c in cs if c.number] == ["1.1", "5.6"]  # a field line still ends a block
+
+
+def test_heading_after_an_inline_page_number_starts_a_section() -> None:
+    """Regression: converted text leaves the page number at the end of the last line of a page
+    ("... Information.    12"). The section line after it ("4. TERM AND TERMINATION.") did not
+    follow a sentence end, so it was glued to the tail of the previous clause and 4.1 had no parent."""
+    text = (
+        "3.2 Each party shall keep the Confidential Information of the other in confidence.    12\n\n"
+        "                 -11-\n\n"
+        "4. TERM AND TERMINATION.\n\n"
+        "4.1. Term. This Agreement will continue for three years.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "p.txt"))
+    assert [c.number for c in cs] == ["3.2", "4", "4.1"]
+    assert "TERM AND TERMINATION" not in cs[0].text
+    assert cs[2].parent == cs[1].id
+
+
+def test_stand_alone_heading_before_first_subclause_is_the_sections_heading() -> None:
+    """Regression (a CUAD outsourcing agreement): an unnumbered section heading ("Disengagement")
+    after a page footer ("... Page 38   May 2004") was glued to the previous clause, and every
+    numbered clause of the contract was a child of a glossary line. Now the heading opens the
+    section: 20.1 and its items are read under "Disengagement"."""
+    text = (
+        "Glossary\n\n"
+        "Single Point of Contact   SPOC\n\n"
+        "19.1 Notice\n\n"
+        "A party claiming that a dispute has arisen must notify the other party.\n\n"
+        "The parties may then initiate court proceedings.   Commercial in Confidence   Page 38   May 2004\n\n"
+        "Disengagement\n\n"
+        "20.1 Planning\n\n"
+        "The purpose of Disengagement is:\n\n"
+        "(a) to enable the Customer or its nominee to perform the Disengaged Services.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "d.txt"))
+    by_id = {c.id: c for c in cs}
+    section = next(c for c in cs if c.heading == "Disengagement")
+    assert section.number is None and section.text.strip() == "Disengagement"
+    planning = next(c for c in cs if c.number == "20.1")
+    assert planning.parent == section.id and planning.heading == "Planning"
+    item = next(c for c in cs if c.number == "20.1(a)")
+    assert by_id[item.parent or ""].number == "20.1"
+    assert not any(c.text.rstrip().endswith("Disengagement") for c in cs if c is not section)
+    # the glossary line is no longer everyone's ancestor
+    assert by_id[planning.parent or ""].heading != "Single Point of Contact   SPOC"
+
+
+def test_a_list_of_schedules_on_one_line_is_not_a_heading() -> None:
+    """Regression (a CUAD hosting agreement): "1   Specification 2   Use Fees 3   Project Managers
+    4   Escrow" was read as a heading, became the heading context of the 200 clauses after it, and
+    every one of them matched the escrow keyword."""
+    text = (
+        "34.8 Law. This Agreement is governed by English law.\n\n"
+        "Schedules\n\n"
+        "1     Specification 2     Use Fees 3     Project Managers 4     Escrow\n\n"
+        "SCHEDULE 1\n\n"
+        "User Scenarios\n\n"
+        "a) Registered users may buy single articles with a credit card.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "s.txt"))
+    assert not any(c.heading and "Escrow" in c.heading for c in cs)
+    schedule = next(c for c in cs if c.number == "Schedule 1")
+    assert "Escrow" not in schedule.text
+
+
+def test_a_point_zero_number_opens_a_top_level_section() -> None:
+    """Regression (a CUAD distributor agreement): "11.0 TRADEMARKS" after "10 WARRANTY" was read as
+    a sub-clause of section 10, and 11.1 ... 12.4 with it."""
+    text = (
+        "10 WARRANTY\n\n"
+        "10.1 The Supplier warrants that the Products conform to their specifications.\n\n"
+        "11.0 TRADEMARKS\n\n"
+        "11.1 The Distributor may use the Supplier's trademarks to market the Products.\n\n"
+        "12.0 INVENTORY BALANCE\n\n"
+        "12.1 The Distributor may return slow-moving stock once a year.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "n.txt"))
+    by_number = {c.number: c for c in cs}
+    assert by_number["11.0"].parent is None and by_number["12.0"].parent is None
+    assert by_number["11.1"].parent == by_number["11.0"].id
+    assert by_number["12.1"].parent == by_number["12.0"].id
+
+
+def test_numbered_capitals_heading_after_a_running_header_opens_a_section() -> None:
+    """Regression (CUAD supply and franchise agreements): a section line such as "13. INSPECTIONS
+    AND AUDITS." after a running header without a full stop ("* Confidential Treatment Requested"),
+    or indented by the text conversion, was glued to the clause before it."""
+    text = (
+        "12.4 The Licensee shall keep records for four (4) years.   * Confidential Treatment Requested\n\n"
+        "  13. INSPECTIONS AND AUDITS.\n\n"
+        "13.1 The Company may inspect the premises at any time.\n\n"
+        "18.0 MUTUAL REPRESENTATIONS AND WARRANTIES\n\n"
+        "18.1 Each party represents that it has authority to enter into this Agreement.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "r.txt"))
+    by_number = {c.number: c for c in cs}
+    assert "INSPECTIONS" not in by_number["12.4"].text
+    assert by_number["13"].heading == "INSPECTIONS AND AUDITS" and by_number["13"].parent is None
+    assert by_number["13.1"].parent == by_number["13"].id
+    assert by_number["18.1"].parent == by_number["18.0"].id

@@ -18,7 +18,8 @@ Without paths every ``clausescan/playbooks/*.yaml`` is checked. For each playboo
   - each ``weak`` example must trigger at least one check;
   - every pattern/attribute check must be triggered by at least one weak example;
   - ``missing`` examples must not match any ``evidence_patterns``;
-  - rules with no labels: present and weak examples must match an ``evidence_patterns`` entry.
+  - rules with no labels: present and weak examples must match an ``evidence_patterns`` entry;
+  - present and weak examples must match an ``evidence_requires`` entry, when the rule has any.
 
 Pattern checks are evaluated exactly. Attribute checks use clausescan's own extractor
 (``clausescan.nlp.attributes``) when importable, else a small stand-in. ``label_missing`` checks
@@ -297,7 +298,7 @@ def validate_rule(
     evidence_patterns = list(_strings(rule.get("evidence_patterns")))
     if not labels and not evidence_patterns:
         problems.append("a rule needs labels or evidence_patterns")
-    for pattern in evidence_patterns:
+    for pattern in [*evidence_patterns, *_strings(rule.get("evidence_requires"))]:
         try:
             re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
@@ -338,8 +339,13 @@ def check_examples(rule: dict[str, Any], doc: dict[str, Any], extractor: Extract
         attributes = extractor(text, scope)
         return [i for i, c in enumerate(weak_if) if fires(c, text, attributes, thresholds)]
 
+    requires = list(_strings(rule.get("evidence_requires")))
+
     def is_evidence(text: str) -> bool:
         return any(re.search(p, text, re.IGNORECASE) for p in evidence_patterns)
+
+    def meets_requires(text: str) -> bool:
+        return not requires or any(re.search(p, text, re.IGNORECASE) for p in requires)
 
     exercised: set[int] = set()
     for text in _strings(examples.get("present")):
@@ -348,6 +354,8 @@ def check_examples(rule: dict[str, Any], doc: dict[str, Any], extractor: Extract
             problems.append(f"present example triggers {[_describe(weak_if[i], i) for i in fired]}: {text[:70]}...")
         if not labels and not is_evidence(text):
             problems.append(f"present example matches no evidence pattern: {text[:70]}...")
+        if not meets_requires(text):
+            problems.append(f"present example matches no evidence_requires pattern: {text[:70]}...")
     report.lines.append(f"present ok ({len(list(_strings(examples.get('present'))))})")
     for text in _strings(examples.get("weak")):
         fired = run(text)
@@ -356,6 +364,8 @@ def check_examples(rule: dict[str, Any], doc: dict[str, Any], extractor: Extract
             problems.append(f"weak example triggers no check: {text[:70]}...")
         if not labels and not is_evidence(text):
             problems.append(f"weak example matches no evidence pattern: {text[:70]}...")
+        if not meets_requires(text):
+            problems.append(f"weak example matches no evidence_requires pattern: {text[:70]}...")
         report.lines.append(f"weak -> {', '.join(_describe(weak_if[i], i) for i in fired) or 'NOTHING'}")
     for text in _strings(examples.get("missing")):
         if is_evidence(text):

@@ -19,7 +19,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp import classifiable, own_heading, own_text
+from clausescan.nlp import DERIVED_LABELS, classifiable, own_heading, own_text
+from clausescan.nlp.attributes import extract
 from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, logit, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
 from clausescan.nlp.features import compile_cues, cue_data, expand_windows, keyword_hits, make_vectorizers, transform
@@ -47,10 +48,19 @@ def unclassifiable_rows(inputs: list[str]) -> np.ndarray:
 
 
 def product_decisions(pred: np.ndarray, inputs: list[str]) -> np.ndarray:
-    """Decisions as a scan makes them: no labels on what the scanner does not classify, so a
-    test positive there counts as missed."""
+    """Decisions as a scan makes them (nlp.classify): no labels on what the scanner does not
+    classify, so a test positive there counts as missed; and the labels a scan derives from a
+    source label plus a stated attribute (nlp.DERIVED_LABELS: an assistance clause that states its
+    length provides the transition period)."""
     pred = pred.copy()
     pred[unclassifiable_rows(inputs)] = False
+    col = {lab: j for j, lab in enumerate(LABELS)}
+    for sources, attribute, target in DERIVED_LABELS:
+        source_cols = [col[s] for s in sorted(sources)]
+        for r in np.flatnonzero(pred[:, source_cols].any(axis=1) & ~pred[:, col[target]]):
+            names = {LABELS[j] for j in np.flatnonzero(pred[r])}
+            if attribute in extract(own_text(inputs[r]), names):
+                pred[r, col[target]] = True
     return pred
 
 

@@ -107,6 +107,8 @@ def _guard(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 def _evidence_clauses(rule: Rule, index: _Index, labels: tuple[str, ...] | None = None) -> list[Clause]:
     found = index.with_labels(labels or rule.labels)
+    if not labels and rule.evidence_requires:
+        found = [c for c in found if any(p.search(c.text) for p in rule.evidence_requires)]
     if not labels and rule.evidence_patterns:
         seen = {c.id for c in found}
         pats = [(p, _guard(p)) for p in rule.evidence_patterns]

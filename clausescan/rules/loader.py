@@ -53,6 +53,10 @@ class Rule:
     examples: dict[str, tuple[str, ...]]
     weak_if: tuple[Check, ...] = ()
     evidence_patterns: tuple[re.Pattern[str], ...] = ()
+    # a clause carrying the rule's labels is evidence only if it matches one of these (when given):
+    # "Customer Data shall remain the property of the Customer" may be labelled data return, but it
+    # returns nothing
+    evidence_requires: tuple[re.Pattern[str], ...] = ()
     applies_if: dict[str, Any] | None = None
     suggested_language: str = ""
 
@@ -343,6 +347,10 @@ def load_playbook(
                 evidence_patterns=tuple(
                     _compile(p, spath, node, [*loc, "evidence_patterns", k])
                     for k, p in enumerate(r.get("evidence_patterns", []))
+                ),
+                evidence_requires=tuple(
+                    _compile(p, spath, node, [*loc, "evidence_requires", k])
+                    for k, p in enumerate(r.get("evidence_requires", []))
                 ),
                 applies_if=r.get("applies_if"),
                 suggested_language=(r.get("suggested_language") or "").strip(),
