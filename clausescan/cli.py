@@ -220,6 +220,10 @@ def rules_explain(rule_id: str, playbook: str) -> None:
             continue
         click.echo(f"{r.id}: {r.title}  [{r.severity}]  (playbook {pb.id})")
         click.echo(f"labels: {', '.join(r.labels)}")
+        for pat in r.evidence_patterns:
+            click.echo(f"also evidence: a clause matching {pat.pattern}")
+        for pat in r.evidence_requires:
+            click.echo(f"a labelled clause counts only if it matches: {pat.pattern}")
         if r.applies_if:
             click.echo(f"applies only if option {r.applies_if['option']} is set")
         click.echo(f"\nWhy it matters:\n  {r.rationale}\n\nWhat to ask for:\n  {r.recommendation}")

@@ -46,6 +46,7 @@ _TOC_LINE_RE = re.compile(r"(?:\.{3,}|\s{2,}|\t)\s*\d{1,4}\s*$|\s\d{1,4}$")
 # so the next line starts fresh (before, "4. TERM AND TERMINATION." after such a line was glued to
 # the previous clause).
 _PAGE_TAIL_RE = re.compile(r"(?<=[.;:)\]])(?:\s+-?\s*\d{1,4}\s*-?|\s{2,}[^.;:]{0,60}\bPage\s+\d{1,4}\b[^.;:]{0,40})$")
+_DOT_LEADER_RE = re.compile(r"\.{3,}\s*\d{1,4}\s*$")  # a table-of-contents entry, not a page footer
 HEADING_MAX_CHARS = 90
 # A list of schedules or sections on one line ("1   Specification 2   Use Fees 3   Project Managers
 # 4   Escrow") is a table of contents, not a heading: as one it became the heading context of 200
@@ -164,6 +165,14 @@ class Segmenter:
             self.prev_alpha.clear()  # a new section starts a new letter list
         return mk
 
+    def section_despite_indent(self, rest: str, prev_line: str | None) -> bool:
+        """Converted text indents whole sections ("  8. OTHER PRODUCTS."): an indented capitals
+        heading in plain text is a section, unless it stands in a list (after "...:" or after
+        another numbered item, such as "   1. AWS EMEA SARL")."""
+        prev = (prev_line or "").strip()
+        in_list = prev.endswith(":") or bool(_SIMPLE_NUM_RE.match(prev) or _PAREN_RE.match(prev))
+        return self.doc.format == "txt" and not in_list and _caps_heading(rest, prev_line)
+
     def _marker(self, block: Block, s: str, prev_line: str | None) -> _Marker | None:
         if block.number:
             local = block.number.rstrip(".")
@@ -189,14 +198,23 @@ class Segmenter:
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if m and (_follows_break(prev_line) or _caps_heading(s[m.end() :])) and _starts_clause_text(s[m.end() :]):
+        if (
+            m
+            and (_follows_break(prev_line) or _caps_heading(s[m.end() :], prev_line))
+            and _starts_clause_text(s[m.end() :])
+        ):
             num = m.group("num")
             return _Marker(_dotted_kind(num), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if m and (_follows_break(prev_line) or _caps_heading(s[m.end() :])) and _starts_clause_text(s[m.end() :]):
+        if (
+            m
+            and (_follows_break(prev_line) or _caps_heading(s[m.end() :], prev_line))
+            and _starts_clause_text(s[m.end() :])
+        ):
             num = m.group("num")
             indent = self.indent(block)
-            if indent and not _caps_heading(s[m.end() :]):  # an indented "1." is a nested list item
+            if indent and not self.section_despite_indent(s[m.end() :], prev_line):
+                # an indented "1." is a nested list item (Markdown / plain text)
                 return _Marker(f"list@{indent}", None, f".{num}", _inline_heading(s[m.end() :]), 1)
             return _Marker("dotted1", num, num, _inline_heading(s[m.end() :]), 1)
         m = _PAREN_RE.match(s)
@@ -240,18 +258,51 @@ def _follows_break(prev_line: str | None) -> bool:
     when a marker pattern matches, which most lines don't; cached for the several patterns per line."""
     if prev_line is None or _SENTENCE_END_RE.search(prev_line) or _is_heading_line(prev_line):
         return True
-    if _PAGE_TAIL_RE.search(prev_line):
+    tail = prev_line[-120:]  # bounded: the pattern is quadratic on a long run of spaces
+    if _PAGE_TAIL_RE.search(tail) and not _DOT_LEADER_RE.search(tail):
         return True
     return len(prev_line.strip()) <= HEADING_MAX_CHARS and bool(_FIELD_LINE_RE.search(prev_line))
 
 
-def _caps_heading(rest: str) -> bool:
-    """Is the rest of a numbered line a capitals heading ("TERM AND TERMINATION.")? Such a line
-    opens a section wherever it stands: after a running header ("Confidential Treatment
-    Requested"), a page number or a line without a full stop, where it used to be glued to the
-    clause before, and also when converted text indented it like a list item."""
+def _caps_heading(rest: str, prev_line: str | None) -> bool:
+    """Is the rest of a numbered line a stand-alone capitals heading ("TERM AND TERMINATION.")?
+    Such a line opens a section even after a running header ("Confidential Treatment Requested"),
+    a page number or another line without a full stop, where it used to be glued to the clause
+    before. Not when it reads as the next line of a capitals sentence: "... ARISING UNDER SECTION"
+    then "9.3 OR SECTION 12, IN NO EVENT ..." (a comma, a leading or trailing joining word)."""
     r = rest.strip().rstrip(".:")
-    return r.isupper() and len(r.split()) <= 10 and sum(map(str.isalpha, r)) >= 3 and not r.endswith(",")
+    words = r.split()
+    if not r.isupper() or not words or len(words) > 8 or "," in r or sum(map(str.isalpha, r)) < 3:
+        return False
+    before = (prev_line or "").rstrip().rsplit(None, 1)[-1:] or [""]
+    return words[0] not in _JOINING_WORDS and before[0].upper() not in _JOINING_WORDS
+
+
+_JOINING_WORDS = frozenset(
+    [
+        "AND",
+        "OR",
+        "OF",
+        "THE",
+        "TO",
+        "IN",
+        "BY",
+        "WITH",
+        "UNDER",
+        "FOR",
+        "AS",
+        "AT",
+        "ON",
+        "A",
+        "AN",
+        "SECTION",
+        "SECTIONS",
+        "CLAUSE",
+        "CLAUSES",
+        "ARTICLE",
+        "PARAGRAPH",
+    ]
+)
 
 
 def _starts_clause_text(rest: str) -> bool:
@@ -289,6 +340,7 @@ def segment(doc: Document) -> list[Clause]:
     starts: list[tuple[int, int, _Marker | None]] = []  # (char start, page, marker)
     prev_line: str | None = None
     pending_heading: int | None = None  # index into starts of a stand-alone heading line
+    open_numbers: dict[int, str] = {}  # outline depth -> number of the latest numbered marker there
     for block in _split_long_blocks(doc):
         if block.kind == "furniture":
             continue  # page numbers / running headers: part of the text, invisible to structure
@@ -296,7 +348,7 @@ def segment(doc: Document) -> list[Clause]:
         mk = seg.marker(block, line, prev_line)
         if mk is None and starts and block.start - starts[-1][0] > PARAGRAPH_SPLIT_CHARS:
             mk = _paragraph_marker(text, block, line, prev_line)
-        if mk is not None and pending_heading is not None and _opens_section(mk):
+        if mk is not None and pending_heading is not None and _opens_section(mk, open_numbers):
             # "Disengagement" on its own line, then "20.1 Planning": the heading names section 20,
             # the parent of 20.1, 20.2 ... (before, 20.1 took it and section 20 had no heading).
             h_start, h_page, h_mk = starts[pending_heading]
@@ -321,6 +373,10 @@ def segment(doc: Document) -> list[Clause]:
             if not starts:
                 starts.append((block.start, block.page, None))  # preamble
             pending_heading = None
+        if mk is not None and mk.number and _depth(mk.kind) < 9:
+            depth = _depth(mk.kind)
+            open_numbers = {d: n for d, n in open_numbers.items() if d < depth}
+            open_numbers[depth] = mk.number.rstrip(".")
         prev_line = line
     clauses: list[Clause] = []
     stack: list[tuple[str, int]] = []  # (marker kind, index into clauses) of open ancestors
@@ -359,13 +415,17 @@ def segment(doc: Document) -> list[Clause]:
     return clauses
 
 
-def _opens_section(mk: _Marker) -> bool:
+def _opens_section(mk: _Marker, open_numbers: dict[int, str]) -> bool:
     """Is ``mk`` a first sub-clause ("20.1", "Section 4.1") under a section with no numbered line
-    of its own, so that a stand-alone heading just before it is that section's heading?"""
+    of its own, so that a stand-alone heading just before it is that section's heading? Where
+    "14. TERMINATION" is the open section, a heading before 14.1 is 14.1's own ("Termination for
+    Convenience"); a "1. Definitions" in a table of contents long before does not count."""
+    number = (mk.number or "").rstrip(".")
     return (
         mk.kind.startswith(("dotted", "docx"))
         and _depth(mk.kind) in (2, 3)
-        and re.search(r"\.0?1$", (mk.number or "").rstrip(".")) is not None
+        and re.search(r"\.0?1$", number) is not None
+        and open_numbers.get(_depth(mk.kind) - 1) != number.rsplit(".", 1)[0]
     )
 
 

@@ -114,6 +114,8 @@ def test_rules_list_and_explain() -> None:
     assert code == 0 and "DORA" in out
     code, out = run("rules", "explain", "EXIT001")
     assert code == 0 and "Why it matters" in out and "Sources" in out and "Example (weak)" in out
+    code, out = run("rules", "explain", "DATA001")  # the evidence filter is shown
+    assert code == 0 and "counts only if it matches" in out
     code, out = run("rules", "explain", "NOPE999")
     assert code == 2 and "no rule" in out
 

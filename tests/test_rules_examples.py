@@ -165,3 +165,57 @@ def test_regression_data_ownership_clause_made_data_return_look_present() -> Non
     )
     assert status(ownership) == "missing"
     assert status(ownership, weak_return) == "weak"
+
+
+def test_evidence_requires_reads_a_list_item_with_its_parents_lead_in() -> None:
+    """Review: "(a) all Customer Data, in CSV ..." under "shall return to the Customer:" is a return
+    clause; the verb is in the lead-in, which the classifier reads too."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule("DATA001")
+    assert rule is not None
+    text = (
+        "12.1 On expiry or termination the Supplier shall return to the Customer, at no additional charge:\n"
+        "(a) all Customer Data, in CSV or another machine-readable format agreed by the Customer; and\n"
+        "(b) all Customer Materials.\n"
+    )
+    clauses = segment(ingest_bytes(text.encode(), "example.txt"))
+    tagged = [replace(c, labels=(Label("data_return", 0.9),) if c.number == "12.1(a)" else ()) for c in clauses]
+    assert [c.number for c in clauses] == ["12.1", "12.1(a)", "12.1(b)"]
+    assert _status(pb, rule, tagged) == "present"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "label", "text"),
+    [
+        (
+            "DATA001",
+            "data_return",
+            "All Customer Data shall remain the property of the Customer; the Service Provider acquires no right.",
+        ),
+        (
+            "RISK003",
+            "subcontracting_restriction",
+            "Neither party may assign this Agreement to any third party without consent.",
+        ),
+        (
+            "XFER001",
+            "knowledge_transfer",
+            "The Supplier shall provide reasonable assistance in transferring the Services.",
+        ),
+        (
+            "XFER003",
+            "asset_transfer",
+            "The Customer shall not assign or transfer any of its rights under this Agreement.",
+        ),
+    ],
+)
+def test_evidence_requires_keeps_a_labelled_near_miss_out(rule_id: str, label: str, text: str) -> None:
+    """Review: a clause the classifier may tag with the rule's label but which is not the provision
+    ("Service Provider" is not "provide"; an assignment to a third party is not subcontracting) is
+    not evidence, so the provision reads missing rather than present or weak."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule(rule_id)
+    assert rule is not None
+    clauses = segment(ingest_bytes(f"10.1 {text}\n".encode(), "example.txt"))
+    tagged = [replace(c, labels=(Label(label, 0.9),)) for c in clauses]
+    assert _status(pb, rule, tagged) == "missing"

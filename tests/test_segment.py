@@ -282,3 +282,47 @@ def test_numbered_capitals_heading_after_a_running_header_opens_a_section() -> N
     assert by_number["13"].heading == "INSPECTIONS AND AUDITS" and by_number["13"].parent is None
     assert by_number["13.1"].parent == by_number["13"].id
     assert by_number["18.1"].parent == by_number["18.0"].id
+
+
+def test_a_sub_heading_does_not_take_the_sub_clauses_of_a_numbered_section() -> None:
+    """Review of the stand-alone heading rule: where "14. TERMINATION" exists, a heading before
+    14.1 names 14.1; 14.1 and 14.2 stay children of 14."""
+    text = (
+        "14. TERMINATION\n\n"
+        "Termination for Convenience\n\n"
+        "14.1 Either party may terminate this Agreement on ninety (90) days' notice.\n\n"
+        "14.2 The Customer may terminate for cause.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "t.txt"))
+    by_number = {c.number: c for c in cs}
+    assert by_number["14.1"].parent == by_number["14"].id
+    assert by_number["14.2"].parent == by_number["14"].id
+    assert by_number["14.1"].heading == "Termination for Convenience"
+
+
+def test_a_capitals_sentence_wrapped_before_a_section_reference_is_not_split() -> None:
+    """Review of the capitals-heading rule: "... ARISING UNDER SECTION" then "9.3 OR SECTION 12, IN
+    NO EVENT ..." is one sentence, not a clause 9.3."""
+    text = (
+        "9.1 EXCEPT FOR EACH PARTY'S INDEMNITY OBLIGATIONS AND LIABILITY ARISING UNDER SECTION\n"
+        "9.3 OR SECTION 12, IN NO EVENT SHALL EITHER PARTY BE\n"
+        "LIABLE FOR ANY INDIRECT OR CONSEQUENTIAL DAMAGES.\n"
+    )
+    cs = segment(ingest_bytes(text.encode(), "c.txt"))
+    assert [c.number for c in cs] == ["9.1"]
+
+
+def test_indented_capitals_list_items_stay_list_items() -> None:
+    """Review of the capitals-heading rule: company names in an indented list are list items of
+    7.1, not top-level sections."""
+    text = (
+        "7.1 The Supplier may use only these subprocessors:\n\n"
+        "   1. AWS EMEA SARL\n"
+        "   2. GOOGLE CLOUD EMEA LTD\n\n"
+        "7.2 The Supplier remains liable for its subprocessors.\n"
+    )
+    for name in ("s.txt", "s.md"):
+        cs = segment(ingest_bytes(text.encode(), name))
+        by_number = {c.number: c for c in cs}
+        assert "1" not in by_number and "2" not in by_number, name
+        assert by_number["7.2"].parent is None, name

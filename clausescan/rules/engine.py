@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 
 from clausescan.literals import fold, required_literals
 from clausescan.model import Clause, Evidence, Finding, severity_rank
+from clausescan.nlp import LEAD_IN_CHARS
 from clausescan.rules.loader import Check, Playbook, Rule
 
 MAX_EVIDENCE = 3
@@ -96,6 +97,20 @@ class _Index:
         """Clause texts for literal guards (clausescan.literals.fold), computed on first use."""
         return [fold(c.text) for c in self.clauses]
 
+    @cached_property
+    def by_id(self) -> dict[str, Clause]:
+        return {c.id: c for c in self.clauses}
+
+    def read_with_lead_in(self, clause: Clause) -> str:
+        """A list item with the lead-in that introduces it ("shall return to the Customer: // (a) all
+        Customer Data ..."). Only a lead-in ending in a colon or dash: a parent section's heading
+        ("14. Supplier Personnel and Subcontracting") says nothing about what this clause does."""
+        parent = self.by_id.get(clause.parent or "")
+        lead = parent.text.strip() if parent is not None else ""
+        if lead.endswith((":", "-", "\u2014")):
+            return f"{lead[-LEAD_IN_CHARS:]} // {clause.text}"
+        return clause.text
+
     def any_label(self, label: str) -> bool:
         return any(label in labs for labs in self.labels.values())
 
@@ -108,7 +123,7 @@ def _guard(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 def _evidence_clauses(rule: Rule, index: _Index, labels: tuple[str, ...] | None = None) -> list[Clause]:
     found = index.with_labels(labels or rule.labels)
     if not labels and rule.evidence_requires:
-        found = [c for c in found if any(p.search(c.text) for p in rule.evidence_requires)]
+        found = [c for c in found if any(p.search(index.read_with_lead_in(c)) for p in rule.evidence_requires)]
     if not labels and rule.evidence_patterns:
         seen = {c.id for c in found}
         pats = [(p, _guard(p)) for p in rule.evidence_patterns]
