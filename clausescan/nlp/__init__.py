@@ -37,12 +37,16 @@ def clause_input(clause: Clause, by_id: dict[str, Clause]) -> str:
 LEAD_IN_CHARS = 300
 
 
-def _lead_in(parent: Clause) -> str:
-    """The parent's text when it introduces its items (ends in a colon, or is short)."""
+def introducing_lead_in(parent: Clause) -> str:
+    """The parent's text when it introduces its items ("The Buyer may terminate where:"), else ""."""
     text = parent.text.strip()
-    if text.endswith((":", "-", "\u2014")) or len(text) <= LEAD_IN_CHARS:
-        return text[-LEAD_IN_CHARS:]
-    return ""
+    return text[-LEAD_IN_CHARS:] if text.endswith((":", "-", "\u2014")) else ""
+
+
+def _lead_in(parent: Clause) -> str:
+    """What the tagger reads before a child clause: an introducing lead-in, or a short parent."""
+    text = parent.text.strip()
+    return introducing_lead_in(parent) or (text if len(text) <= LEAD_IN_CHARS else "")
 
 
 MIN_CLAUSE_CHARS = 25

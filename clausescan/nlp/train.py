@@ -19,7 +19,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from clausescan.nlp import DERIVED_LABELS, classifiable, own_heading, own_text
+from clausescan.model import Label
+from clausescan.nlp import DERIVED_LABELS, classifiable, derive_labels, own_heading, own_text
 from clausescan.nlp.attributes import extract
 from clausescan.nlp.classifier import MIN_POSITIVES, ClauseClassifier, logit, sigmoid
 from clausescan.nlp.dataset import LabelledDoc, load_all, split
@@ -55,12 +56,12 @@ def product_decisions(pred: np.ndarray, inputs: list[str]) -> np.ndarray:
     pred = pred.copy()
     pred[unclassifiable_rows(inputs)] = False
     col = {lab: j for j, lab in enumerate(LABELS)}
-    for sources, attribute, target in DERIVED_LABELS:
-        source_cols = [col[s] for s in sorted(sources)]
-        for r in np.flatnonzero(pred[:, source_cols].any(axis=1) & ~pred[:, col[target]]):
-            names = {LABELS[j] for j in np.flatnonzero(pred[r])}
-            if attribute in extract(own_text(inputs[r]), names):
-                pred[r, col[target]] = True
+    source_cols = sorted({col[s] for sources, _, _ in DERIVED_LABELS for s in sources})
+    for r in np.flatnonzero(pred[:, source_cols].any(axis=1)):
+        names = {LABELS[j] for j in np.flatnonzero(pred[r])}
+        labels = tuple(Label(n, 1.0) for n in sorted(names))
+        for lab in derive_labels(labels, extract(own_text(inputs[r]), names)):
+            pred[r, col[lab.label]] = True
     return pred
 
 

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from clausescan.literals import fold, required_literals
 from clausescan.model import Clause, Evidence, Finding, severity_rank
-from clausescan.nlp import LEAD_IN_CHARS
+from clausescan.nlp import introducing_lead_in
 from clausescan.rules.loader import Check, Playbook, Rule
 
 MAX_EVIDENCE = 3
@@ -106,10 +106,8 @@ class _Index:
         Customer Data ..."). Only a lead-in ending in a colon or dash: a parent section's heading
         ("14. Supplier Personnel and Subcontracting") says nothing about what this clause does."""
         parent = self.by_id.get(clause.parent or "")
-        lead = parent.text.strip() if parent is not None else ""
-        if lead.endswith((":", "-", "\u2014")):
-            return f"{lead[-LEAD_IN_CHARS:]} // {clause.text}"
-        return clause.text
+        lead = introducing_lead_in(parent) if parent is not None else ""
+        return f"{lead} // {clause.text}" if lead else clause.text
 
     def any_label(self, label: str) -> bool:
         return any(label in labs for labs in self.labels.values())

@@ -227,6 +227,13 @@ def _compile(pattern: str, path: str, node: _Source | None, loc: list[str | int]
         raise _fail(path, _line_of(node, loc), ".".join(map(str, loc)), f"bad regex: {exc}") from exc
 
 
+def _patterns(
+    rule: dict[str, Any], key: str, path: str, node: _Source | None, loc: list[str | int]
+) -> tuple[re.Pattern[str], ...]:
+    """A rule's list of regexes under ``key`` (evidence_patterns, evidence_requires), compiled."""
+    return tuple(_compile(p, path, node, [*loc, key, k]) for k, p in enumerate(rule.get(key, [])))
+
+
 def _load_raw(path: Path, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], _Source | None]:
     if str(path.resolve()) in seen:
         raise UsageError("CS-PLAYBOOK-INVALID", f"{path}: 'extends' forms a cycle")
@@ -344,14 +351,8 @@ def load_playbook(
                 sources=tuple(r["sources"]),
                 examples={k: tuple(v) for k, v in r["examples"].items()},
                 weak_if=tuple(checks),
-                evidence_patterns=tuple(
-                    _compile(p, spath, node, [*loc, "evidence_patterns", k])
-                    for k, p in enumerate(r.get("evidence_patterns", []))
-                ),
-                evidence_requires=tuple(
-                    _compile(p, spath, node, [*loc, "evidence_requires", k])
-                    for k, p in enumerate(r.get("evidence_requires", []))
-                ),
+                evidence_patterns=_patterns(r, "evidence_patterns", spath, node, loc),
+                evidence_requires=_patterns(r, "evidence_requires", spath, node, loc),
                 applies_if=r.get("applies_if"),
                 suggested_language=(r.get("suggested_language") or "").strip(),
             )
