@@ -46,3 +46,7 @@ CUAD_MAP: dict[str, str] = {
     "Anti-Assignment": "anti_assignment",
     "Notice Period to Terminate Renewal": "termination_notice_period",
 }
+
+# The evaluation's extra CUAD row: "Notice Period to Terminate Renewal" asked as narrowly as CUAD
+# asks it (a notice clause that speaks of renewal or the end of a term; clausescan.nlp.train).
+CUAD_RENEWAL_ROW = "termination_notice_period (renewal)"

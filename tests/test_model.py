@@ -283,3 +283,32 @@ def test_evaluation_scores_the_labels_a_scan_derives_and_nothing_on_headings() -
     assert out[:, notice].tolist() == [False, False, True, False]
     assert not out[3].any()
     assert not pred[:, transition].any()  # the input is not changed
+
+
+def test_cuad_renewal_row_counts_only_notice_clauses_that_speak_of_renewal() -> None:
+    """CUAD's "Notice Period to Terminate Renewal" is narrower than our notice label: the extra row
+    counts a contract only when a clause predicted termination_notice_period names a renewal or the
+    end of a term, while the label's own row counts any notice clause."""
+    from clausescan.nlp.train import doc_presence_metrics
+    from clausescan.taxonomy import CUAD_RENEWAL_ROW
+
+    def doc(name: str, text: str) -> LabelledDoc:
+        y = np.zeros((1, len(LABELS)), dtype=np.int8)
+        return LabelledDoc(name, name, "cuad:x", [text], [text], y, hand=False, cuad_filename=name)
+
+    docs = [
+        doc("a", " // Term // Thereafter it renews for one-year terms unless either party gives 90 days' notice."),
+        doc("b", " // Termination // Either party may terminate this Agreement on 30 days' written notice."),
+        doc("c", " // Termination // Either party may terminate on 60 days' notice before the end of the Initial Term"),
+    ]
+    notice = LABELS.index("termination_notice_period")
+    pred = [np.zeros((1, len(LABELS)), dtype=bool) for _ in docs]
+    for p in pred:
+        p[0, notice] = True
+    cat = "Notice Period to Terminate Renewal"
+    gold = {"a": {cat: ("renews ... 90 days' notice",)}, "b": {}, "c": {}}
+    out = doc_presence_metrics(docs, pred, gold)
+    broad, narrow = out["termination_notice_period"], out[CUAD_RENEWAL_ROW]
+    assert (broad["tp"], broad["fp"], broad["fn"]) == (1, 2, 0)
+    assert (narrow["tp"], narrow["fp"], narrow["fn"]) == (1, 1, 0)  # "c" names the Initial Term
+    assert narrow["cuad_category"] == cat
