@@ -382,6 +382,14 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "text is in such clauses (was 13.5%). Converted text still hides some structure: in 17 of the 332 "
         'one unnumbered heading (a title, "WITNESSETH", a table header) is the ancestor of over 40% of '
         "the clauses, and 33 numbered section lines are still glued to the clause before them.",
+        "- **Learning curve.** The grouped 5-fold cross-validation run with half of each fold's "
+        "hand-labelled training contracts (a fixed hash of the group; CUAD-only contracts and the test "
+        "folds unchanged) gives 0.599 clause-level and 0.763 document-level macro-F1, against 0.638 and "
+        "0.791 with all of them: about +0.04 per doubling of the labelled contracts, 20 labels gaining "
+        "and 3 losing (termination assistance 0.48 to 0.56, IP ownership 0.62 to 0.66, data return "
+        "0.70 to 0.72; service levels flat at 0.42, where the limit is the boundary with service credits "
+        "and reporting, not the number of examples). At that rate 0.85 is several doublings of the "
+        "labelled data away, more contracts of these kinds than `shared/data` holds.",
         "- English common-law drafting only; no OCR (scanned PDFs are reported as errors).",
         "",
         "## Reproduce",
