@@ -198,19 +198,11 @@ class Segmenter:
                 return _Marker(kind, num, num, heading, 2)
             return _Marker("article:" + word.lower(), f"{word} {num}", f"{word} {num}", heading, 2)
         m = _DOTTED_RE.match(s)
-        if (
-            m
-            and (_follows_break(prev_line) or _caps_heading(s[m.end() :], prev_line))
-            and _starts_clause_text(s[m.end() :])
-        ):
+        if m and _numbered_line_opens(s[m.end() :], prev_line):
             num = m.group("num")
             return _Marker(_dotted_kind(num), num, num, _inline_heading(s[m.end() :]), 2)
         m = _SIMPLE_NUM_RE.match(s)
-        if (
-            m
-            and (_follows_break(prev_line) or _caps_heading(s[m.end() :], prev_line))
-            and _starts_clause_text(s[m.end() :])
-        ):
+        if m and _numbered_line_opens(s[m.end() :], prev_line):
             num = m.group("num")
             indent = self.indent(block)
             if indent and not self.section_despite_indent(s[m.end() :], prev_line):
@@ -303,6 +295,12 @@ _JOINING_WORDS = frozenset(
         "PARAGRAPH",
     ]
 )
+
+
+def _numbered_line_opens(rest: str, prev_line: str | None) -> bool:
+    """Does a "14.2 ..." or "4. ..." line (``rest``: the text after its number) open a clause? After
+    a break, or as a capitals heading wherever it stands, and followed by clause text."""
+    return (_follows_break(prev_line) or _caps_heading(rest, prev_line)) and _starts_clause_text(rest)
 
 
 def _starts_clause_text(rest: str) -> bool:

@@ -327,10 +327,13 @@ def doc_presence_metrics(
         from clausescan.nlp.cuad import contracts
 
         gold = {con.filename: con.spans for con in contracts()}
-    rows = [(cat, label, label) for cat, label in CUAD_MAP.items()]
-    rows.append(("Notice Period to Terminate Renewal", "termination_notice_period", CUAD_RENEWAL_ROW))
+    # (row name, CUAD category, label, clauses that count: None = all of them)
+    rows: list[tuple[str, str, str, re.Pattern[str] | None]] = [
+        (label, cat, label, None) for cat, label in CUAD_MAP.items()
+    ]
+    rows.append((CUAD_RENEWAL_ROW, "Notice Period to Terminate Renewal", "termination_notice_period", RENEWAL_RE))
     out = {}
-    for cat, label, row in rows:
+    for row, cat, label, clause_filter in rows:
         j = LABELS.index(label)
         tp = fp = fn = 0
         for d, pred in zip(docs, pred_by_doc):
@@ -338,8 +341,8 @@ def doc_presence_metrics(
             if fname is None or fname not in gold:
                 continue
             hits = pred[:, j]
-            if row == CUAD_RENEWAL_ROW:
-                hits = hits & np.array([bool(RENEWAL_RE.search(t)) for t in d.inputs])
+            if clause_filter is not None:
+                hits = hits & np.array([clause_filter.search(t) is not None for t in d.inputs], dtype=bool)
             g, p = bool(gold[fname].get(cat)), bool(hits.any())
             tp += g and p
             fp += p and not g
