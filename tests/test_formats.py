@@ -509,6 +509,27 @@ def test_markdown_content_and_anchors(mixed_report: Report) -> None:
         assert len(render("markdown", replace(mixed_report, documents=(d,)))) < 65536, d.path
 
 
+def test_regression_markdown_comment_over_the_github_limit_drops_suggested_language(sample_report: Report) -> None:
+    """A weak contract's single-document comment grew to 65,839 characters and GitHub would reject it."""
+    big = Finding(**{**_finding_fields(sample_report), "suggested_language": "The Supplier shall " * 4000})
+    doc = next(d for d in sample_report.documents if d.path.endswith("weak-hosting-services.txt"))
+    one = replace(sample_report, documents=(replace(doc, provisions=(big, *doc.provisions[1:])),))
+    text = render("markdown", one)
+    assert len(text) <= 65536
+    assert "`clausescan rules explain RULE_ID` prints it" in text and "Suggested language</summary>" not in text
+    assert "**Why it matters:**" in text and "**What to ask for:**" in text
+    # a report that fits keeps the suggested language
+    v2 = next(d for d in sample_report.documents if d.path.endswith("acme-msa-v2.docx"))
+    fits = render("markdown", replace(sample_report, documents=(v2,)))
+    assert "Suggested language</summary>" in fits and "rules explain RULE_ID" not in fits
+
+
+def _finding_fields(report: Report) -> dict[str, Any]:
+    doc = next(d for d in report.documents if d.path.endswith("weak-hosting-services.txt"))
+    first = next(f for f in doc.provisions if f.status != "present")
+    return {name: getattr(first, name) for name in first.__dataclass_fields__}
+
+
 # ---------------------------------------------------------------------------------------------- JUnit
 
 

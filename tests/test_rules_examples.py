@@ -167,6 +167,25 @@ def test_regression_data_ownership_clause_made_data_return_look_present() -> Non
     assert status(ownership, weak_return) == "weak"
 
 
+def test_regression_end_of_service_clause_made_weak_exit_assistance_look_present() -> None:
+    """weak-support 15.2 ("On the Termination Date the Supplier shall cease to provide the Support
+    Services") was labelled termination assistance by the retrained model; with the real clause 15.1
+    ("reasonable assistance" for fourteen days) EXIT001 read present, because a weakness must hold for
+    every evidence clause. EXIT001's evidence_requires keeps the end of the service out."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule("EXIT001")
+    assert rule is not None and rule.evidence_requires
+    text = (
+        "15.1 For fourteen (14) days after the Termination Date the Supplier shall, if the Customer so requests, "
+        "provide reasonable assistance to the Customer in transferring the Support Services.\n"
+        "15.2 On the Termination Date the Supplier shall cease to provide the Support Services and shall close "
+        "the Customer's account.\n"
+    )
+    clauses = segment(ingest_bytes(text.encode(), "example.txt"))
+    tagged = [replace(c, labels=(Label("termination_assistance", 0.9),)) for c in clauses]
+    assert _status(pb, rule, tagged) == "weak"
+
+
 def test_evidence_requires_reads_a_list_item_with_its_parents_lead_in() -> None:
     """Review: "(a) all Customer Data, in CSV ..." under "shall return to the Customer:" is a return
     clause; the verb is in the lead-in, which the classifier reads too."""
@@ -206,6 +225,23 @@ def test_evidence_requires_reads_a_list_item_with_its_parents_lead_in() -> None:
             "XFER003",
             "asset_transfer",
             "The Customer shall not assign or transfer any of its rights under this Agreement.",
+        ),
+        # weak-hosting 3.1, labelled knowledge transfer by a retrained model: a standard of care
+        (
+            "XFER001",
+            "knowledge_transfer",
+            "The Supplier will use reasonable efforts to provide the Services with reasonable skill and care.",
+        ),
+        # weak-hosting 7.3, labelled IP ownership: the customer's own content is not a deliverable
+        (
+            "IP001",
+            "ip_ownership",
+            "The Customer retains ownership of the Customer Content and grants the Supplier a licence to host it.",
+        ),
+        (
+            "EXIT001",
+            "termination_assistance",
+            "On the Termination Date the Supplier shall cease to provide the Support Services and close the account.",
         ),
     ],
 )

@@ -27,6 +27,7 @@ _INLINE = str.maketrans(
     }
 )
 # Line starts that would turn a quote line into a heading, list or setext underline.
+COMMENT_LIMIT = 65536  # characters GitHub accepts in one issue or pull-request comment
 _BLOCK_MARK = re.compile(r"^([#+\-=])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])")
 
@@ -109,16 +110,22 @@ def _document(d: DocumentResult, anchors: dict[str, str], verbose: bool) -> list
     return out
 
 
-def _rule_reference(findings: dict[str, Finding], anchors: dict[str, str]) -> list[str]:
+def _rule_reference(findings: dict[str, Finding], anchors: dict[str, str], language: bool = True) -> list[str]:
     """Why it matters, suggested language and sources once per rule, not per finding: the text is the same
     every time, and GitHub rejects comments over 65,536 characters. "What to ask for" stays with each finding."""
     out = ["## Rule reference", ""]
+    if not language:
+        out += [
+            "Suggested language is left out to keep this report under GitHub's 65,536-character comment "
+            "limit; `clausescan rules explain RULE_ID` prints it.",
+            "",
+        ]
     for rule_id in sorted(findings):
         f = findings[rule_id]
         out += [f"### {md(rule_id)} {md(f.title)}", "", f"Severity: {md(f.severity)} · provision: {md(f.label)}", ""]
         if f.rationale:
             out += [f"**Why it matters:** {md(f.rationale)}", ""]
-        if f.suggested_language:  # long: folded so the comment stays scannable (<details> needs blank lines)
+        if f.suggested_language and language:  # folded to keep the comment scannable (<details> needs blank lines)
             out += [
                 "<details><summary>Suggested language</summary>",
                 "",
@@ -172,6 +179,14 @@ def render_markdown(report: Report, options: FormatOptions) -> str:
         out += _contents(docs)
     for d in docs:
         out += _document(d, anchors, options.verbose)
-    if first:
-        out += _rule_reference(first, anchors)
-    return "\n".join(out).rstrip("\n") + "\n"
+    text = _joined([*out, *(_rule_reference(first, anchors) if first else [])])
+    if len(text) > COMMENT_LIMIT and first:
+        # Suggested language is the one part a reader can fetch elsewhere; dropped only if that makes the
+        # report fit one comment (a batch report too long either way keeps everything).
+        short = _joined([*out, *_rule_reference(first, anchors, language=False)])
+        text = short if len(short) <= COMMENT_LIMIT else text
+    return text
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -191,6 +191,29 @@ def compile_cues(data: dict[str, object]) -> Cues:
     )
 
 
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+
+
+def _bare_notice(own: str, hits: dict[str, bool], cues: Cues) -> bool:
+    """A termination on notice that names no cause, judged per sentence: a clause that grants a
+    termination for breach in one sentence and a right to terminate on notice in the next holds
+    the shape of a termination for convenience too. A one-sentence clause may take its
+    termination from its context (a list item under "either party may terminate:")."""
+    if not hits[cues.bare_requires]:
+        return False
+    events, context = dict(cues.events), dict(cues.contexts)[cues.bare_context]
+    sentences = _SENTENCE_END.split(own)
+    for sentence in sentences:
+        folded = fold(sentence)
+        if (
+            cues.search(events[cues.bare_requires], sentence, folded)
+            and (len(sentences) == 1 or cues.search(context, sentence, folded))
+            and not any(cues.search(events[e], sentence, folded) for e in cues.bare_excludes)
+        ):
+            return True
+    return False
+
+
 def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
     """Conjunctions a linear model cannot form: a context named anywhere in the clause's input
     (heading, lead-in or text: "... may terminate if: // (b) Supplier merges ...") with the event
@@ -207,9 +230,7 @@ def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
             rows[i, c] = hits[name]
         for c, (context, event) in enumerate(cues.conjunctions):
             rows[i, n_ev + c] = ctx[context] and hits[event]
-        rows[i, n_ev + n_conj] = (
-            ctx[cues.bare_context] and hits[cues.bare_requires] and not any(hits[e] for e in cues.bare_excludes)
-        )
+        rows[i, n_ev + n_conj] = ctx[cues.bare_context] and _bare_notice(own, hits, cues)
         rows[i, n_ev + n_conj + 1] = cues.search(cues.definition, own, own_f)
     return sparse.csr_matrix(rows * KEYWORD_WEIGHT)
 
