@@ -284,7 +284,7 @@ def test_regression_provision_in_the_tail_of_a_long_clause_is_found() -> None:
     j = LABELS.index("termination_assistance")
     scores, _ = load_classifier().decide(["Services // 4 // " + filler + tail, "Services // 4 // " + filler])
     assert scores[1, j] < 0.01
-    assert scores[0, j] > 0.1 > scores[1, j] * 10
+    assert scores[0, j] > 0.1
 
 
 def test_word_cache_limit_clears_without_changing_the_matrix(shipped: tuple[dict, dict]) -> None:
@@ -355,10 +355,34 @@ CUE_CASES = [
         True,
         False,
     ),
-    # a one-sentence list item takes its termination from the lead-in
+    # a one-sentence list item takes its termination from the lead-in (clause_input's layout: prefix,
+    # empty heading, lead-in, text); a trailing space is no second sentence
     (
-        "Termination // // Either party may terminate this Agreement: // (b) on ninety days' notice.",
+        "Termination //  // Either party may terminate this Agreement: // (b) on ninety days' notice. ",
         {"notice", "notice_any"},
+        True,
+        True,
+    ),
+    # review: a heading alone does not make any notice sentence a termination on notice
+    (
+        "Termination // // 12.6 Any notice given under this Clause shall be in writing and signed by an officer.",
+        {"notice_any"},
+        True,
+        False,
+    ),
+    # review: a semicolon does not end the sentence of an inline list of causes
+    (
+        "Termination // // The Company may terminate this Agreement by written notice if: (a) the Distributor "
+        "fails to meet the Minimum Purchase Requirements; (b) the Distributor breaches Section 4.",
+        {"termination", "notice_any", "breach"},
+        True,
+        False,
+    ),
+    # review: "U.S." does not end the sentence
+    (
+        "Termination // // Licensee may terminate this Agreement with respect to the U.S. territory upon "
+        "ninety (90) days' written notice.",
+        {"termination", "notice", "notice_any"},
         True,
         True,
     ),
@@ -380,6 +404,22 @@ def test_cue_columns_name_the_event_and_its_termination_context(
     width = n + len(cues.conjunctions)
     assert row[width] == bare  # a termination on notice naming no cause: the shape of convenience
     assert row[width + 1] == text.rsplit(" // ", 1)[-1].startswith('1.6 "')  # a definition
+
+
+def test_cue_data_without_per_sentence_keeps_the_clause_wide_rule_a_model_was_trained_with() -> None:
+    """Review: a model file stores the cue data it was trained with; one trained before the
+    per-sentence rule must get the clause-wide column it learned, not the new one."""
+    text = (
+        "Termination // // Either party may terminate this Agreement if the other party commits a material "
+        "breach. Either party may terminate this Agreement on sixty (60) days' written notice."
+    )
+    new = compile_cues(cue_data())
+    bare = {**cue_data()["bare_notice"]}  # type: ignore[dict-item]
+    del bare["per_sentence"]
+    old = compile_cues({**cue_data(), "bare_notice": bare})
+    width = len(new.events) + len(new.conjunctions)
+    assert cue_matrix([text], new).toarray()[0][width] > 0
+    assert cue_matrix([text], old).toarray()[0][width] == 0
 
 
 @pytest.mark.parametrize(

@@ -518,6 +518,7 @@ def test_regression_markdown_comment_over_the_github_limit_drops_suggested_langu
     assert len(text) <= 65536
     assert "`clausescan rules explain RULE_ID` prints it" in text and "Suggested language</summary>" not in text
     assert "**Why it matters:**" in text and "**What to ask for:**" in text
+    assert "[why it matters, sources](#" in text and "suggested language, sources" not in text
     # a report that fits keeps the suggested language
     v2 = next(d for d in sample_report.documents if d.path.endswith("acme-msa-v2.docx"))
     fits = render("markdown", replace(sample_report, documents=(v2,)))

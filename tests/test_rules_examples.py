@@ -24,8 +24,13 @@ from clausescan.segment import segment
 
 # (playbook, rule, status, index) -> why the shipped classifier gets it wrong
 MODEL_MISSES: dict[tuple[str, str, str, int], str] = {
-    # (playbook, rule, status, example index): "why the classifier misses it". Empty for the
-    # shipped model; a retrained model that misses an example is pinned here with the reason.
+    # (playbook, rule, status, example index): "why the classifier misses it". A retrained model
+    # that misses an example is pinned here with the reason.
+    ("backsourcing", "GOV004", "weak", 1): (
+        "round-8 model: a one-sentence audit right worded around cost ('at Customer's sole cost, "
+        "including Supplier's time at its then-current rates') scores 0.28 for audit_rights, under the "
+        "label's threshold (0.725 out of fold)"
+    ),
 }
 
 
@@ -255,3 +260,42 @@ def test_evidence_requires_keeps_a_labelled_near_miss_out(rule_id: str, label: s
     clauses = segment(ingest_bytes(f"10.1 {text}\n".encode(), "example.txt"))
     tagged = [replace(c, labels=(Label(label, 0.9),)) for c in clauses]
     assert _status(pb, rule, tagged) == "missing"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "label", "text"),
+    [
+        (
+            "EXIT001",
+            "termination_assistance",
+            "Vendor shall provide the Disentanglement Services set forth in Exhibit D.",
+        ),
+        (
+            "EXIT001",
+            "termination_assistance",
+            "Supplier shall provide the Termination Services described in Schedule 8.",
+        ),
+        ("EXIT001", "termination_assistance", "On request the Supplier shall extend the provision of the Services."),
+        ("EXIT001", "termination_assistance", "The Supplier shall help the Customer bring the Services back in house."),
+        ("EXIT001", "termination_assistance", "The Supplier shall manage the orderly winding down of the Services."),
+        (
+            "EXIT001",
+            "termination_assistance",
+            "Supplier shall give post-termination support to an alternative provider.",
+        ),
+        ("IP001", "ip_ownership", "All Deliverables shall be work for hire and owned exclusively by the Company."),
+        ("IP001", "ip_ownership", "All designs, drawings, specifications and code produced belong to the Customer."),
+        ("IP001", "ip_ownership", "Title to the Custom Code shall belong to the Customer."),
+        ("IP001", "ip_ownership", "All proprietary rights in the Works shall belong to the Customer."),
+        ("IP001", "ip_ownership", "The Outputs shall be the property of the Customer."),
+    ],
+)
+def test_evidence_requires_keeps_real_wording_in(rule_id: str, label: str, text: str) -> None:
+    """Review: the filters that keep near misses out must not turn real provisions, worded as
+    contracts word them, from present into missing."""
+    pb = _playbook("backsourcing")
+    rule = pb.rule(rule_id)
+    assert rule is not None
+    clauses = segment(ingest_bytes(f"10.1 {text}\n".encode(), "example.txt"))
+    tagged = [replace(c, labels=(Label(label, 0.9),)) for c in clauses]
+    assert _status(pb, rule, tagged) != "missing"

@@ -26,8 +26,8 @@ _INLINE = str.maketrans(
         "&": "&amp;",
     }
 )
-# Line starts that would turn a quote line into a heading, list or setext underline.
 COMMENT_LIMIT = 65536  # characters GitHub accepts in one issue or pull-request comment
+# Line starts that would turn a quote line into a heading, list or setext underline.
 _BLOCK_MARK = re.compile(r"^([#+\-=])")
 _NUMBERED = re.compile(r"^(\d{1,9})([.)])")
 
@@ -57,7 +57,7 @@ def slug(text: str, seen: dict[str, int]) -> str:
     return base if n == 0 else f"{base}-{n}"
 
 
-def _finding(f: Finding, rule_anchor: str) -> list[str]:
+def _finding(f: Finding, rule_anchor: str, language: bool = True) -> list[str]:
     message, reasons = split_message(f)
     out = [f"### {MARK[f.status]} · {md(f.severity)} · **{md(f.rule_id)}** {md(f.title)}", "", md(message), ""]
     if reasons:
@@ -71,7 +71,8 @@ def _finding(f: Finding, rule_anchor: str) -> list[str]:
         out += ["**Evidence:** not found anywhere in the document.", ""]
     if f.recommendation and f.status != "present":
         out += [f"**What to ask for:** {md(f.recommendation)}", ""]
-    more = f" · [why it matters, suggested language, sources](#{rule_anchor})" if rule_anchor else ""
+    what = "why it matters, suggested language, sources" if language else "why it matters, sources"
+    more = f" · [{what}](#{rule_anchor})" if rule_anchor else ""
     out += [f"Confidence: {md(f.confidence)}{more}", ""]
     return out
 
@@ -88,7 +89,7 @@ def _present_table(present: list[Finding]) -> list[str]:
     return [*out, "", "</details>", ""]
 
 
-def _document(d: DocumentResult, anchors: dict[str, str], verbose: bool) -> list[str]:
+def _document(d: DocumentResult, anchors: dict[str, str], verbose: bool, language: bool = True) -> list[str]:
     out = [f"## {md(d.path)}", ""]
     if d.error:
         out += [f"{MARK['error']} **{md(d.error.code)}** {md(d.error.message)}", ""]
@@ -104,7 +105,7 @@ def _document(d: DocumentResult, anchors: dict[str, str], verbose: bool) -> list
     present = [f for f in d.provisions if f.status == "present"]
     for f in d.provisions:  # the engine already orders them worst first
         if f.status != "present" or verbose:
-            out += _finding(f, anchors.get(f.rule_id, ""))
+            out += _finding(f, anchors.get(f.rule_id, ""), language)
     if present and not verbose:
         out += _present_table(present)
     return out
@@ -177,13 +178,16 @@ def render_markdown(report: Report, options: FormatOptions) -> str:
     anchors = {r: slug(f"{r} {f.title}", {}) for r, f in first.items()}
     if len(docs) > 1:
         out += _contents(docs)
-    for d in docs:
-        out += _document(d, anchors, options.verbose)
-    text = _joined([*out, *(_rule_reference(first, anchors) if first else [])])
+
+    def rendered(language: bool) -> str:
+        body = [line for d in docs for line in _document(d, anchors, options.verbose, language)]
+        return _joined([*out, *body, *(_rule_reference(first, anchors, language) if first else [])])
+
+    text = rendered(language=True)
     if len(text) > COMMENT_LIMIT and first:
         # Suggested language is the one part a reader can fetch elsewhere; dropped only if that makes the
         # report fit one comment (a batch report too long either way keeps everything).
-        short = _joined([*out, *_rule_reference(first, anchors, language=False)])
+        short = rendered(language=False)
         text = short if len(short) <= COMMENT_LIMIT else text
     return text
 

@@ -140,6 +140,9 @@ class Cues:
     bare_requires: str
     bare_excludes: tuple[str, ...]
     definition: re.Pattern[str]
+    # judged per sentence (cue data from this release on); a model trained on clause-wide cue data
+    # keeps the clause-wide rule it was trained with
+    bare_per_sentence: bool = False
     # per pattern, words one of which any match needs (literals.required_literals): most clauses
     # name no event, and a substring test rules them out faster than the regex (cues run on every
     # clause window of a scan)
@@ -188,26 +191,31 @@ def compile_cues(data: dict[str, object]) -> Cues:
         bare_excludes=excludes,
         definition=compiled[str(data["definition"])],
         guards={pat: required_literals(p) for p, pat in compiled.items()},
+        bare_per_sentence=bool(bare.get("per_sentence", False)),  # type: ignore[union-attr]
     )
 
 
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+# A sentence ends at a full stop after two word characters: "U.S." or "a." (an enumerator) does not
+# end one, and a semicolon does not either: "if: (a) ...; (b) breaches ..." is one condition list.
+_SENTENCE_END = re.compile(r"(?<=\w\w\.)\s+")
 
 
-def _bare_notice(own: str, hits: dict[str, bool], cues: Cues) -> bool:
+def _bare_notice(own: str, lead: str, hits: dict[str, bool], cues: Cues) -> bool:
     """A termination on notice that names no cause, judged per sentence: a clause that grants a
     termination for breach in one sentence and a right to terminate on notice in the next holds
-    the shape of a termination for convenience too. A one-sentence clause may take its
-    termination from its context (a list item under "either party may terminate:")."""
+    the shape of a termination for convenience too. A one-sentence list item may take its
+    termination from the lead-in that introduces it ("either party may terminate: // (b) on
+    ninety days' notice"), not from a heading."""
     if not hits[cues.bare_requires]:
         return False
     events, context = dict(cues.events), dict(cues.contexts)[cues.bare_context]
-    sentences = _SENTENCE_END.split(own)
+    sentences = [s for s in _SENTENCE_END.split(own) if s.strip()]
+    lead_terminates = len(sentences) == 1 and cues.search(context, lead, fold(lead))
     for sentence in sentences:
         folded = fold(sentence)
         if (
             cues.search(events[cues.bare_requires], sentence, folded)
-            and (len(sentences) == 1 or cues.search(context, sentence, folded))
+            and (lead_terminates or cues.search(context, sentence, folded))
             and not any(cues.search(events[e], sentence, folded) for e in cues.bare_excludes)
         ):
             return True
@@ -230,7 +238,14 @@ def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
             rows[i, c] = hits[name]
         for c, (context, event) in enumerate(cues.conjunctions):
             rows[i, n_ev + c] = ctx[context] and hits[event]
-        rows[i, n_ev + n_conj] = ctx[cues.bare_context] and _bare_notice(own, hits, cues)
+        if cues.bare_per_sentence:
+            parts = low.split(" // ")
+            lead = parts[-2] if len(parts) >= 4 else ""
+            rows[i, n_ev + n_conj] = ctx[cues.bare_context] and _bare_notice(own, lead, hits, cues)
+        else:
+            rows[i, n_ev + n_conj] = (
+                ctx[cues.bare_context] and hits[cues.bare_requires] and not any(hits[e] for e in cues.bare_excludes)
+            )
         rows[i, n_ev + n_conj + 1] = cues.search(cues.definition, own, own_f)
     return sparse.csr_matrix(rows * KEYWORD_WEIGHT)
 
