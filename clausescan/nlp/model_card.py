@@ -80,7 +80,7 @@ def render_card(report: dict[str, Any], meta: dict[str, Any], size_bytes: int, l
         "## Training data and licences",
         "- Hand-labelled clauses built by the project (`data/labels/`, see its README: "
         f"{meta.get('hand_documents', '?')} documents, {meta.get('hand_clauses', 0):,} "
-        "clauses, guidelines, inter-annotator kappa 0.93 on 23 doubly-labelled documents): UK Crown "
+        "clauses, guidelines, inter-annotator kappa 0.93 on 25 doubly-labelled documents): UK Crown "
         "Commercial Service schedules (Crown copyright, probably OGL v3.0), Common Paper and Bonterms "
         "standard agreements (CC BY 4.0), CUAD "
         "contracts (CC BY 4.0, The Atticus Project).",
