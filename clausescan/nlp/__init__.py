@@ -92,6 +92,12 @@ def own_heading(tagger_input: str) -> str:
     return parts[1] if len(parts) >= 3 else ""
 
 
+def own_lead_in(tagger_input: str) -> str:
+    """The parent's lead-in inside a clause_input() string ("prefix // heading // lead // text"), or ""."""
+    parts = tagger_input.split(" // ")
+    return parts[-2] if len(parts) >= 4 else ""
+
+
 # A label implied by another label plus a stated attribute (shared/taxonomy.md): an assistance
 # clause that states its length provides the transition period; a termination right that states
 # its notice provides the notice period. The derived score is the source label's.

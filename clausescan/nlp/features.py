@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 from clausescan.literals import fold, required_literals
-from clausescan.nlp import own_text
+from clausescan.nlp import own_lead_in, own_text
 
 if TYPE_CHECKING:  # scikit-learn is imported only to train: scanning needs numpy and scipy
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -239,9 +239,7 @@ def cue_matrix(texts: list[str], cues: Cues) -> sparse.csr_matrix:
         for c, (context, event) in enumerate(cues.conjunctions):
             rows[i, n_ev + c] = ctx[context] and hits[event]
         if cues.bare_per_sentence:
-            parts = low.split(" // ")
-            lead = parts[-2] if len(parts) >= 4 else ""
-            rows[i, n_ev + n_conj] = ctx[cues.bare_context] and _bare_notice(own, lead, hits, cues)
+            rows[i, n_ev + n_conj] = ctx[cues.bare_context] and _bare_notice(own, own_lead_in(low), hits, cues)
         else:
             rows[i, n_ev + n_conj] = (
                 ctx[cues.bare_context] and hits[cues.bare_requires] and not any(hits[e] for e in cues.bare_excludes)
