@@ -320,11 +320,26 @@ def train(out_dir: str | None, seed: int, max_documents: int | None, jobs: int, 
     help="Evaluate on these worksheets only (e.g. data/labels/agreement).",
 )
 @click.option("--seed", type=int, default=13, show_default=True)
+@click.option(
+    "--attributes",
+    is_flag=True,
+    help="Score the attribute extractors (notice, cure and transition days, percentages, amounts, party) "
+    "against data/labels/attributes/gold.jsonl instead; --split train means its dev half.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: int, fmt: str) -> None:
+def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: int, attributes: bool, fmt: str) -> None:
     """Per-label precision/recall/F1 of the model and the keyword baseline on a labelled set."""
     import json as _json
 
+    if attributes:
+        from clausescan.nlp import attribute_eval
+
+        items = attribute_eval.select(attribute_eval.load_gold(), {"train": "dev"}.get(split, split))
+        metrics = attribute_eval.attribute_metrics(items)
+        click.echo(
+            _json.dumps(metrics, indent=2, sort_keys=True) if fmt == "json" else attribute_eval.attribute_table(metrics)
+        )
+        return
     from clausescan.nlp import dataset
     from clausescan.nlp.classifier import load_classifier
     from clausescan.nlp.train import attach_cuad_twins, evaluate_docs

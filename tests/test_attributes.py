@@ -67,6 +67,49 @@ def test_real_transition_periods() -> None:
     assert transition_days(real_sentence("liquidate and sell its inventory of Licensed Products")) == 90
 
 
+# Regression tests from the dev half of the attribute gold set (data/labels/attributes), each named
+# for what the extractor used to miss.
+
+
+def test_real_non_renewal_notice_given_before_the_date_of_expiration() -> None:
+    s = real_sentence("desire not to renew not less than ninety (90) days prior to the date of the expiration")
+    assert notice_days(s) == 90
+
+
+def test_real_non_renewal_notification_days_prior_to_expiration() -> None:
+    s = real_sentence("written notification at least thirty (30) days prior to the")
+    assert notice_days(s) == 30
+
+
+def test_real_quoted_digits_in_a_notice_period() -> None:
+    s = real_sentence('terminate this Agreement upon ninety ("90") days written notice')
+    assert notice_days(s) == 90
+
+
+def test_real_underlined_template_blank_in_a_cure_period() -> None:
+    s = real_sentence("provided such breach is not remedied within _sixty_ (_60_) calendar days")
+    assert cure_days(s) == 60
+
+
+def test_real_pounds_written_out_in_a_liability_cap() -> None:
+    s = real_sentence("exceed the sum of (pounds)500,000")
+    assert amount(s) == "GBP 500,000"
+
+
+def test_cure_word_further_back_than_a_failure_word() -> None:
+    s = (
+        "(a) if the other party fails to cure a material breach of the Framework Terms or an Order Form "
+        "following 30 days notice;"
+    )
+    assert cure_days(s) == 30
+    # a failure word alone still needs to be close: a deadline is not a cure period
+    deadline = (
+        "Distributor fails to place orders for the minimum quantities set out in Exhibit B, or any part "
+        "of them, within 60 days"
+    )
+    assert cure_days(deadline) is None
+
+
 # --- project-written sentences ------------------------------------------------------------------
 
 

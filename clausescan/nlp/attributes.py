@@ -57,15 +57,16 @@ _UNIT_DAYS = {
 }
 _NUM_WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 # Templates bracket their variables: "[thirty (30)] days", "one hundred eighty [180] calendar days".
+# Converted text quotes or underlines them: 'ninety ("90") days', "_sixty_ (_60_) calendar days".
 DURATION_RE = re.compile(
-    r"\[?(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))"
-    r"(?:\s*[(\[]\s*(?P<digits>\d{1,4})\s*[)\]])?\]?"
+    r"\[?_*(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))_*"
+    r"(?:\s*[(\[]\s*[_\"“”]*(?P<digits>\d{1,4})[_\"“”]*\s*[)\]])?\]?"
     r"\s*(?:-\s*)?(?P<unit>(?:calendar |business |working )?(?:day|week|month|year))s?\b['’]?",
     re.IGNORECASE,
 )
 PERCENT_RE = re.compile(r"(?P<value>\d{1,3}(?:\.\d{1,4})?)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 MONEY_RE = re.compile(
-    r"(?P<cur>US\$|USD|EUR|GBP|CHF|\$|£|€)\s?(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+(?:\.\d+)?)"
+    r"(?P<cur>US\$|USD|EUR|GBP|CHF|\$|£|€|\(pounds\))\s?(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<mult>million|billion|thousand|m\b|k\b))?",
     re.IGNORECASE,
 )
@@ -130,13 +131,17 @@ NOTICE_RE = re.compile(
     r"|(?:notice|notification)(?:\s+period)?\s+of\s+(?:not\s+less\s+than\s+|at\s+least\s+|no\s+less\s+than\s+)?"
     r"(?P<b>" + _DURATION_SRC + r")"
     r"|notice\s+period\s+(?:is|shall\s+be)\s+(?:at\s+least\s+)?(?P<c>" + _DURATION_SRC + r")"
-    r"|notice[^.;]{0,60}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>"
+    r"|(?:notice|notification)[^.;]{0,90}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>"
     + _DURATION_SRC
-    + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?(?:end|expir\w+|renewal|termination|last\s+day)",
+    + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
+    r"(?:end|expir\w+|renewal|termination|last\s+day)",
     re.IGNORECASE,
 )
 # "... continued for 30 days after written notice", "fails to cure within 30 days": a cure window
 _CURE_BEFORE = re.compile(r"(?:cure[ds]?|remed\w*|continu\w*|persist\w*|uncured|fail\w*)[^.;]{0,60}$", re.IGNORECASE)
+# a cure word reaches further: "fails to cure a material breach of the Framework Terms or an Order Form
+# following 30 days notice"
+_CURE_WORD_BEFORE = re.compile(r"(?:cure[ds]?|remed\w*|uncured)[^.;]{0,100}$", re.IGNORECASE)
 
 
 def notice_days(text: str) -> int | None:
@@ -166,8 +171,12 @@ def transition_days(text: str) -> int | None:
 def cure_days(text: str) -> int | None:
     """Cure window for a breach: "fails to cure within thirty (30) days", "continued for 60 days"."""
     for d in durations(text):
-        before = text[max(0, d.start - 80) : d.start]
-        if _CURE_BEFORE.search(before) or _near(text, d.start, d.end, _CURE_CONTEXT, 40):
+        before = text[max(0, d.start - 110) : d.start]
+        if (
+            _CURE_BEFORE.search(before[-80:])
+            or _CURE_WORD_BEFORE.search(before)
+            or _near(text, d.start, d.end, _CURE_CONTEXT, 40)
+        ):
             return d.days
     return None
 
@@ -194,7 +203,9 @@ def amount(text: str) -> str | None:
     m = MONEY_RE.search(text)
     if not m:
         return None
-    cur = {"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR"}.get(m.group("cur").upper(), m.group("cur").upper())
+    cur = {"$": "USD", "US$": "USD", "£": "GBP", "(POUNDS)": "GBP", "€": "EUR"}.get(
+        m.group("cur").upper(), m.group("cur").upper()
+    )
     mult = (m.group("mult") or "").lower()
     mult = {"m": "million", "k": "thousand"}.get(mult, mult)
     return f"{cur} {m.group('amount')}" + (f" {mult}" if mult else "")

@@ -452,9 +452,24 @@ def train_and_evaluate(
     train_seconds = time.perf_counter() - t0
     clf = load_classifier(out_dir)
     report = evaluate_docs(clf, test_docs)
+    report.update(attribute_report())
     report["train_seconds"] = round(train_seconds, 1)
     report["seed"] = seed
     return report
+
+
+def attribute_report() -> dict[str, object]:
+    """The attribute extractors on the test half of the gold set (nlp.attribute_eval), for the card."""
+    from clausescan.nlp import attribute_eval
+
+    if not attribute_eval.GOLD.exists():
+        return {}
+    gold = attribute_eval.load_gold()
+    return {
+        "attributes_gold_clauses": len(gold),
+        "attributes_test": attribute_eval.attribute_metrics(attribute_eval.select(gold, "test")),
+        "attributes_dev": attribute_eval.attribute_metrics(attribute_eval.select(gold, "dev")),
+    }
 
 
 def evaluate_docs(clf: ClauseClassifier, test_docs: list[LabelledDoc]) -> dict[str, object]:
@@ -567,18 +582,11 @@ def _cv_fold(
     return pred, keyword_predict(te.inputs), te.y, te.doc_index
 
 
-def cross_validate(
-    seed: int = 13,
-    folds: int = 5,
-    log: Callable[[str], None] = print,
-    jobs: int = 1,
-    docs: list[LabelledDoc] | None = None,
-) -> dict[str, object]:
-    """Grouped k-fold over the hand-labelled contracts: each is predicted by a model trained without
-    its group (plus all CUAD-only contracts, which are never scored here). Same fit() as train.
-    ``jobs`` folds run at once (forked processes; each fit is single-threaded). ``docs`` defaults to
-    every labelled document on this machine."""
-    docs = load_all() if docs is None else docs
+def cv_tasks(
+    docs: list[LabelledDoc], seed: int, folds: int
+) -> tuple[list[str], list[tuple[list[LabelledDoc], list[LabelledDoc], int]]]:
+    """The hand-labelled contract groups, and per fold (training documents, test documents, seed):
+    each group is tested in one fold; CUAD-only contracts are always in training."""
     hand_groups = sorted(
         {d.group for d in docs if d.hand}, key=lambda g: hashlib.sha256(f"{seed}:{g}".encode()).hexdigest()
     )
@@ -591,6 +599,22 @@ def cross_validate(
         )
         for k in range(folds)
     ]
+    return hand_groups, tasks
+
+
+def cross_validate(
+    seed: int = 13,
+    folds: int = 5,
+    log: Callable[[str], None] = print,
+    jobs: int = 1,
+    docs: list[LabelledDoc] | None = None,
+) -> dict[str, object]:
+    """Grouped k-fold over the hand-labelled contracts: each is predicted by a model trained without
+    its group (plus all CUAD-only contracts, which are never scored here). Same fit() as train.
+    ``jobs`` folds run at once (forked processes; each fit is single-threaded). ``docs`` defaults to
+    every labelled document on this machine."""
+    docs = load_all() if docs is None else docs
+    hand_groups, tasks = cv_tasks(docs, seed, folds)
     results = _map(_cv_fold, tasks, jobs)
     for k, t in enumerate(tasks):
         log(f"fold {k + 1}/{folds}: {len(t[1])} test documents")
