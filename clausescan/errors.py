@@ -60,6 +60,7 @@ HINTS: dict[str, str] = {
     "CS-CONFIG-INVALID": "Fix the configuration key named in the message.",
     "CS-BASELINE-INVALID": "Pass a JSON report written by clausescan scan --format json.",
     "CS-MODEL-MISSING": "Reinstall clausescan, or run clausescan train to rebuild the model.",
+    "CS-DATA-MISSING": "Run from a clausescan checkout: the labelled data (data/labels) is not in the package.",
 }
 
 

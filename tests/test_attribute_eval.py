@@ -121,3 +121,10 @@ def test_second_reading_covers_gold_clauses_with_the_same_fields() -> None:
     assert len(second) == 60
     for item in second:
         assert set(item["gold"]) == set(by_id[item["id"]]["gold"]), item["id"]
+
+
+def test_evaluate_attributes_without_the_gold_set_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(E, "GOLD", E.GOLD.parent / "absent.jsonl")
+    r = CliRunner().invoke(main, ["evaluate", "--attributes"])
+    assert r.exit_code == 2
+    assert "CS-DATA-MISSING" in r.output and "checkout" in r.output
