@@ -334,6 +334,8 @@ def evaluate(model_dir: str | None, split: str, labels_dir: str | None, seed: in
     if attributes:
         from clausescan.nlp import attribute_eval
 
+        if model_dir or labels_dir:
+            fail(UsageError("CS-CONFIG-INVALID", "--attributes scores the extractors alone: drop --model and --labels"))
         if not attribute_eval.GOLD.exists():
             fail(UsageError("CS-DATA-MISSING", f"attribute gold set not found: {attribute_eval.GOLD}"))
         items = attribute_eval.select(attribute_eval.load_gold(), {"train": "dev"}.get(split, split))

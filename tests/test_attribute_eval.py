@@ -15,6 +15,7 @@ from clausescan.nlp import attribute_eval as E
 from clausescan.nlp.dataset import load_worksheets
 
 GOLD = E.load_gold()
+MANIFEST = E.GOLD.parents[1] / "manifest.jsonl"
 
 
 def _item(text: str, labels: list[str], **gold: object) -> dict[str, object]:
@@ -75,39 +76,55 @@ def test_gold_set_is_real_text_split_by_contract_with_the_fields_the_labels_ask(
         assert (row["char_start"], row["char_end"]) == (item["char_start"], item["char_end"])
         asked = {f for f, (_, gates) in E.FIELDS.items() if set(item["labels"]) & gates} | {"party"}
         assert set(item["gold"]) == asked, item["id"]
+    # the split is by contract group (data/labels/manifest.jsonl): a group is dev when any of its
+    # documents' path hashes to dev, so near-identical templates never sit on both sides
+    group = {r["source"]: r["group"] for r in map(json.loads, MANIFEST.read_text("utf-8").splitlines())}
+
+    def hashed_dev(source: str) -> bool:
+        return int(hashlib.sha256(("attr/" + source).encode()).hexdigest(), 16) % 10 < 4
+
+    dev_groups = {group[i["source"]] for i in GOLD if hashed_dev(i["source"])}
+    for item in GOLD:
+        assert item["split"] == ("dev" if group[item["source"]] in dev_groups else "test"), item["id"]
     by_split: dict[str, set[str]] = {}
     for item in GOLD:
-        by_split.setdefault(item["split"], set()).add(item["source"])
+        by_split.setdefault(item["split"], set()).add(group[item["source"]])
     assert set(by_split) == {"dev", "test"} and not by_split["dev"] & by_split["test"]
-    for item in GOLD:  # the split is a hash of the contract, not chosen by hand
-        digest = int(hashlib.sha256(("attr/" + item["source"]).encode()).hexdigest(), 16)
-        assert item["split"] == ("dev" if digest % 10 < 4 else "test")
 
 
-# Measured on the test split when the gold set was made (models/MODEL_CARD.md); a floor a little
-# under each, so that an extractor change that loses real sentences fails here.
-FLOORS = {
-    "notice_days": 0.90,  # measured 0.95
-    "cure_days": 0.78,  # 0.84
-    "transition_days": 0.80,  # 0.87
-    "availability_percent": 0.90,  # 0.97
-    "credit_percent": 0.68,  # 0.75
-    "amount": 0.93,  # 1.00
-    "party": 0.33,  # 0.38
+# Measured on the test split when the gold set was made (models/MODEL_CARD.md), a little under each:
+# accuracy, and how many of the stated values are found, so that an extractor that extracts nothing,
+# or loses real sentences, fails here. Availability and amounts are stated in too few test clauses
+# (1 each) to floor there: their found values are floored over the whole set.
+FLOORS = {  # field: (accuracy, found values on test)
+    "notice_days": (0.90, 15),  # measured 0.97, 17 of 19
+    "cure_days": (0.78, 11),  # 0.84, 13 of 19
+    "transition_days": (0.80, 5),  # 0.87, 6 of 10
+    "availability_percent": (0.90, 0),  # 0.97, 0 of 1
+    "credit_percent": (0.68, 3),  # 0.75, 3 of 7
+    "amount": (0.93, 1),  # 1.00, 1 of 1
+    "party": (0.33, 30),  # 0.39, 36 of 113
 }
 
 
 @pytest.mark.parametrize("field", sorted(FLOORS))
-def test_extractor_accuracy_on_the_test_split_stays_above_its_floor(field: str) -> None:
-    metrics = E.attribute_metrics(E.select(GOLD, "test"))
-    assert metrics[field]["clauses"] >= 10
-    assert metrics[field]["accuracy"] >= FLOORS[field], metrics[field]
+def test_extractor_on_the_test_split_stays_above_its_floor(field: str) -> None:
+    metrics = E.attribute_metrics(E.select(GOLD, "test"))[field]
+    accuracy, found = FLOORS[field]
+    assert metrics["clauses"] >= 10
+    assert metrics["accuracy"] >= accuracy and metrics["correct_values"] >= found, metrics
+
+
+def test_availability_and_amounts_found_over_the_whole_set() -> None:
+    metrics = E.attribute_metrics(GOLD)
+    assert metrics["availability_percent"]["correct_values"] >= 2  # of 3 stated
+    assert metrics["amount"]["correct_values"] >= 2  # of 3 stated
 
 
 def test_evaluate_attributes_command_prints_the_table_and_json() -> None:
     r = CliRunner().invoke(main, ["evaluate", "--attributes"])
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[0].split()[:3] == ["attribute", "clauses", "stated"]
+    assert r.output.splitlines()[0].split()[:5] == ["attribute", "clauses", "stated", "found", "wrong"]
     assert {line.split()[0] for line in r.output.splitlines()[1:] if line.strip()} == set(E.FIELDS) | {"party"}
     r = CliRunner().invoke(main, ["evaluate", "--attributes", "--split", "all", "--format", "json"])
     data = json.loads(r.output)
@@ -115,16 +132,35 @@ def test_evaluate_attributes_command_prints_the_table_and_json() -> None:
     assert data == E.attribute_metrics(GOLD)
 
 
-def test_second_reading_covers_gold_clauses_with_the_same_fields() -> None:
+def test_second_reading_agrees_as_the_card_says() -> None:
     second = [json.loads(line) for line in (E.GOLD.parent / "agreement.jsonl").read_text("utf-8").splitlines()]
     by_id = {item["id"]: item for item in GOLD}
     assert len(second) == 60
+    same_values = values = with_value = same_party = 0
+
+    def norm(v: object) -> list[str]:
+        return sorted(json.dumps(x, sort_keys=True) for x in v)  # type: ignore[attr-defined]
+
     for item in second:
-        assert set(item["gold"]) == set(by_id[item["id"]]["gold"]), item["id"]
+        first = by_id[item["id"]]["gold"]
+        assert set(item["gold"]) == set(first), item["id"]
+        for field, value in item["gold"].items():
+            if field == "party":
+                same_party += value == first[field]
+                continue
+            values += 1
+            with_value += bool(value)
+            same_values += norm(value) == norm(first[field])
+    assert (same_values, values, with_value, same_party) == (88, 88, 21, 53)
 
 
 def test_evaluate_attributes_without_the_gold_set_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(E, "GOLD", E.GOLD.parent / "absent.jsonl")
     r = CliRunner().invoke(main, ["evaluate", "--attributes"])
-    assert r.exit_code == 2
+    assert r.exit_code == 2, r.output
     assert "CS-DATA-MISSING" in r.output and "checkout" in r.output
+
+
+def test_evaluate_attributes_refuses_model_and_labels_options() -> None:
+    r = CliRunner().invoke(main, ["evaluate", "--attributes", "--labels", "data/labels/agreement"])
+    assert r.exit_code == 2 and "CS-CONFIG-INVALID" in r.output

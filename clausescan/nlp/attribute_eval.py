@@ -9,8 +9,8 @@ not count against the extractor.
 
 A list field holds every value the clause states (a clause may give the customer 30 days' notice
 and the supplier 90); the extractor returns one, which is correct when it is among them, and
-correct as None when the list is empty. Periods over four weeks within 2% of a gold value count as
-the same period (month = 30 days against a year of 365).
+correct as None when the list is empty. Periods of four weeks or more within 2% of a gold value count
+as the same period (month = 30 days against a year of 365).
 """
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ FIELDS: dict[str, tuple[Callable[[str], Any], set[str]]] = {
     "amount": (A.amount, {"liability_cap", "service_credits"}),
 }
 PARTY_ROLES = ("supplier", "customer", "both")
+ORDER = (*FIELDS, "party")  # report order
 
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
-def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+def load_gold(path: Path | None = None) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (path or GOLD).read_text("utf-8").splitlines() if line.strip()]
 
 
 def money_value(extracted: str) -> tuple[str, float] | None:
@@ -68,7 +69,7 @@ def _matches(field: str, predicted: Any, gold: list[Any]) -> bool:
 
 
 def _same_amount(a: float, b: float, period: bool) -> bool:
-    """Equal; for periods over four weeks, within 2%: the extractor counts a month as 30 days, so
+    """Equal; for periods of four weeks or more, within 2%: the extractor counts a month as 30 days, so
     "twelve (12) months" is 360 days, which a reader may write as a year (365)."""
     return abs(a - b) < 1e-6 or (period and min(a, b) >= 28 and abs(a - b) <= 0.02 * max(a, b))
 
@@ -138,10 +139,14 @@ def select(items: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
 
 
 def attribute_table(metrics: dict[str, dict[str, float | int | None]]) -> str:
-    lines = [f"{'attribute':22} {'clauses':>7} {'stated':>6}  {'accuracy':>8} {'P':>5} {'R':>5}"]
-    for field, m in metrics.items():
+    lines = [
+        f"{'attribute':22} {'clauses':>7} {'stated':>6} {'found':>5} {'wrong':>5}  {'accuracy':>8} {'P':>5} {'R':>5}"
+    ]
+    for field in ORDER:
+        m = metrics[field]
         lines.append(
-            f"{field:22} {m['clauses']:>7} {m['gold_present']:>6}  {_rate(m['accuracy']):>8} "
+            f"{field:22} {m['clauses']:>7} {m['gold_present']:>6} {m['correct_values']:>5} "
+            f"{int(m['predicted'] or 0) - int(m['correct_values'] or 0):>5}  {_rate(m['accuracy']):>8} "
             f"{_rate(m['precision']):>5} {_rate(m['recall']):>5}"
         )
     return "\n".join(lines) + "\n"

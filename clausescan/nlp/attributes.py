@@ -59,8 +59,8 @@ _NUM_WORD_ALT = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, 
 # Templates bracket their variables: "[thirty (30)] days", "one hundred eighty [180] calendar days".
 # Converted text quotes or underlines them: 'ninety ("90") days', "_sixty_ (_60_) calendar days".
 DURATION_RE = re.compile(
-    r"\[?_*(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))_*"
-    r"(?:\s*[(\[]\s*[_\"“”]*(?P<digits>\d{1,4})[_\"“”]*\s*[)\]])?\]?"
+    r"\[?_{0,3}(?P<num>\d{1,4}|(?:" + _NUM_WORD_ALT + r"))_{0,3}"
+    r"(?:\s*[(\[]\s*[_\"“”]{0,3}(?P<digits>\d{1,4})[_\"“”]{0,3}\s*[)\]])?\]?"
     r"\s*(?:-\s*)?(?P<unit>(?:calendar |business |working )?(?:day|week|month|year))s?\b['’]?",
     re.IGNORECASE,
 )
@@ -116,7 +116,7 @@ _TRANSITION_CONTEXT = re.compile(
     r"(?:after|following)\s+(?:the\s+)?(?:effective\s+date\s+of\s+|date\s+of\s+)?(?:termination|expiry|expiration)",
     re.IGNORECASE,
 )
-_CURE_CONTEXT = re.compile(r"cure|remed", re.IGNORECASE)
+_CURE_CONTEXT = re.compile(r"\b(?:cure|remed)", re.IGNORECASE)  # not "procure", "secure"
 _AVAILABILITY_CONTEXT = re.compile(
     r"availab|uptime|up-time|service level|sla\b|operational|of the time|functional", re.IGNORECASE
 )
@@ -133,15 +133,19 @@ NOTICE_RE = re.compile(
     r"|notice\s+period\s+(?:is|shall\s+be)\s+(?:at\s+least\s+)?(?P<c>" + _DURATION_SRC + r")"
     r"|(?:notice|notification)[^.;]{0,90}?(?:at\s+least\s+|no\s+later\s+than\s+|not\s+less\s+than\s+)?(?P<d>"
     + _DURATION_SRC
-    + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
-    r"(?:end|expir\w+|renewal|termination|last\s+day)",
+    + r")\s+(?:before|prior\s+to|in\s+advance\s+of)\s+(?:the\s+)?"
+    r"(?:end|expir\w+|renewal|termination|last\s+day|date\s+of\s+(?:the\s+)?(?:end|expir\w+|termination))",
     re.IGNORECASE,
 )
 # "... continued for 30 days after written notice", "fails to cure within 30 days": a cure window
-_CURE_BEFORE = re.compile(r"(?:cure[ds]?|remed\w*|continu\w*|persist\w*|uncured|fail\w*)[^.;]{0,60}$", re.IGNORECASE)
-# a cure word reaches further: "fails to cure a material breach of the Framework Terms or an Order Form
-# following 30 days notice"
-_CURE_WORD_BEFORE = re.compile(r"(?:cure[ds]?|remed\w*|uncured)[^.;]{0,100}$", re.IGNORECASE)
+_CURE_BEFORE = re.compile(r"\b(?:cure[ds]?|remed\w*|continu\w*|persist\w*|uncured|fail\w*)[^.;]{0,60}$", re.IGNORECASE)
+# A failure to cure reaches further: "fails to cure a material breach of the Framework Terms or an
+# Order Form following 30 days notice" (not "any other right or remedy", not "procure").
+_CURE_WORD_BEFORE = re.compile(
+    r"\b(?:(?:fails?|failure|failed)\s+to\s+(?:cure|remedy)|not\s+(?:been\s+)?(?:cured|remedied)|uncured)\b"
+    r"[^.;]{0,100}$",
+    re.IGNORECASE,
+)
 
 
 def notice_days(text: str) -> int | None:
