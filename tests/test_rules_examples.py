@@ -58,6 +58,11 @@ def _single(pb: Playbook, rule: Rule) -> Playbook:
     return replace(pb, rules=(rule,))
 
 
+def _tagged(text: str, label: str) -> list:
+    """Every clause of a text document, given ``label`` at 0.9 (as a confident classifier would)."""
+    return [replace(c, labels=(Label(label, 0.9),)) for c in segment(ingest_bytes(text.encode(), "example.txt"))]
+
+
 def _status(pb: Playbook, rule: Rule, clauses: list) -> str:
     findings, _ = evaluate(_single(pb, rule), clauses)
     assert len(findings) == 1
@@ -143,9 +148,7 @@ def test_regression_key_personnel_consent_made_free_subcontracting_look_controll
         "14.2 The Supplier may subcontract any of its obligations, provided that it notifies the Customer. "
         "The Supplier shall remain responsible for the acts and omissions of its subcontractors.\n"
     )
-    clauses = segment(ingest_bytes(text.encode(), "example.txt"))
-    tagged = [replace(c, labels=(Label("subcontracting_restriction", 0.9),)) for c in clauses]
-    assert _status(pb, rule, tagged) == "weak"
+    assert _status(pb, rule, _tagged(text, "subcontracting_restriction")) == "weak"
 
 
 def test_regression_data_ownership_clause_made_data_return_look_present() -> None:
@@ -186,9 +189,7 @@ def test_regression_end_of_service_clause_made_weak_exit_assistance_look_present
         "15.2 On the Termination Date the Supplier shall cease to provide the Support Services and shall close "
         "the Customer's account.\n"
     )
-    clauses = segment(ingest_bytes(text.encode(), "example.txt"))
-    tagged = [replace(c, labels=(Label("termination_assistance", 0.9),)) for c in clauses]
-    assert _status(pb, rule, tagged) == "weak"
+    assert _status(pb, rule, _tagged(text, "termination_assistance")) == "weak"
 
 
 def test_evidence_requires_reads_a_list_item_with_its_parents_lead_in() -> None:
@@ -257,8 +258,7 @@ def test_evidence_requires_keeps_a_labelled_near_miss_out(rule_id: str, label: s
     pb = _playbook("backsourcing")
     rule = pb.rule(rule_id)
     assert rule is not None
-    clauses = segment(ingest_bytes(f"10.1 {text}\n".encode(), "example.txt"))
-    tagged = [replace(c, labels=(Label(label, 0.9),)) for c in clauses]
+    tagged = _tagged(f"10.1 {text}\n", label)
     assert _status(pb, rule, tagged) == "missing"
 
 
@@ -296,6 +296,5 @@ def test_evidence_requires_keeps_real_wording_in(rule_id: str, label: str, text:
     pb = _playbook("backsourcing")
     rule = pb.rule(rule_id)
     assert rule is not None
-    clauses = segment(ingest_bytes(f"10.1 {text}\n".encode(), "example.txt"))
-    tagged = [replace(c, labels=(Label(label, 0.9),)) for c in clauses]
+    tagged = _tagged(f"10.1 {text}\n", label)
     assert _status(pb, rule, tagged) != "missing"

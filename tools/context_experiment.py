@@ -34,18 +34,20 @@ from sklearn.linear_model import LogisticRegression
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from clausescan.nlp import own_heading  # noqa: E402
+from clausescan.nlp import DERIVED_LABELS, own_heading  # noqa: E402
 from clausescan.nlp import train as T  # noqa: E402
+from clausescan.nlp.classifier import load_classifier  # noqa: E402
 from clausescan.nlp.dataset import LabelledDoc, load_all  # noqa: E402
 from clausescan.taxonomy import LABELS  # noqa: E402
 
 N_FOLDS = 5
 PAD = -6.0  # the logit of "no such neighbour": a clause that is surely not the label
 CLIP = 12.0
-UNION = ("exit_plan", "staff_transfer", "source_code_escrow", "business_continuity")  # the shipped model's
+# the shipped model's keyword-union labels (the folds' models chose theirs the same way)
+UNION = tuple(str(lab) for lab in load_classifier().meta.get("keyword_union", ()))  # type: ignore[attr-defined]
 # Labels a scan also decides without the model's score (keyword union, or derived from an attribute):
 # left out of the document-threshold comparison, which only sees scores.
-NOT_BY_SCORE = {*UNION, "transition_period", "termination_notice_period"}
+NOT_BY_SCORE = {*UNION, *(target for _, _, target in DERIVED_LABELS)}
 VARIANTS = ("self", "nbr", "nbrsec", "all")
 ARRAYS = ("z", "hits", "pred", "y", "doc_index")
 

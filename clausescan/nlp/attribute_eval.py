@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +25,7 @@ from clausescan.nlp.dataset import REPO
 
 GOLD = REPO / "data" / "labels" / "attributes" / "gold.jsonl"
 
-# field -> (extractor, hand labels that make the scanner run it); mirrors attributes.extract
-_TERMINATION = {
-    "termination_for_convenience",
-    "termination_for_cause",
-    "termination_notice_period",
-    "termination_for_insolvency",
-    "termination_for_change_of_control",
-}
-FIELDS: dict[str, tuple[Callable[[str], Any], set[str]]] = {
-    "notice_days": (A.notice_days, _TERMINATION),
-    "cure_days": (A.cure_days, {"termination_for_cause"}),
-    "transition_days": (A.transition_days, {"termination_assistance", "transition_period", "exit_plan"}),
-    "availability_percent": (A.availability_percent, {"service_levels", "service_credits"}),
-    "credit_percent": (A.credit_percent, {"service_credits"}),
-    "amount": (A.amount, {"liability_cap", "service_credits"}),
-}
+FIELDS = A.EXTRACTORS  # field -> (extractor, the hand labels that make the scanner run it)
 PARTY_ROLES = ("supplier", "customer", "both")
 ORDER = (*FIELDS, "party")  # report order
 
@@ -87,7 +71,7 @@ def _rates(n: int, correct: int, tp: int, predicted: int, present: int) -> dict[
     }
 
 
-def _rate(value: float | int | None) -> str:
+def fmt_rate(value: float | int | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -146,7 +130,7 @@ def attribute_table(metrics: dict[str, dict[str, float | int | None]]) -> str:
         m = metrics[field]
         lines.append(
             f"{field:22} {m['clauses']:>7} {m['gold_present']:>6} {m['correct_values']:>5} "
-            f"{int(m['predicted'] or 0) - int(m['correct_values'] or 0):>5}  {_rate(m['accuracy']):>8} "
-            f"{_rate(m['precision']):>5} {_rate(m['recall']):>5}"
+            f"{int(m['predicted'] or 0) - int(m['correct_values'] or 0):>5}  {fmt_rate(m['accuracy']):>8} "
+            f"{fmt_rate(m['precision']):>5} {fmt_rate(m['recall']):>5}"
         )
     return "\n".join(lines) + "\n"

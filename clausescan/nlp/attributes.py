@@ -8,6 +8,7 @@ or working days are counted as days, which errs on the short side for minimum-pe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,27 +225,30 @@ def party(text: str) -> str | None:
     return "supplier" if sup else "customer" if cus else None
 
 
-def extract(text: str, labels: set[str]) -> dict[str, Any]:
-    """Attributes for one clause; which extractors run depends on its labels."""
-    attrs: dict[str, Any] = {}
-    if labels & {
+_TERMINATION = frozenset(
+    {
         "termination_for_convenience",
         "termination_for_cause",
         "termination_notice_period",
         "termination_for_insolvency",
         "termination_for_change_of_control",
-    }:
-        attrs["notice_days"] = notice_days(text)
-        if "termination_for_cause" in labels:
-            attrs["cure_days"] = cure_days(text)
-    if labels & {"termination_assistance", "transition_period", "exit_plan"}:
-        attrs["transition_days"] = transition_days(text)
-    if labels & {"service_levels", "service_credits"}:
-        attrs["availability_percent"] = availability_percent(text)
-    if "service_credits" in labels:
-        attrs["credit_percent"] = credit_percent(text)
-    if labels & {"liability_cap", "service_credits"}:
-        attrs["amount"] = amount(text)
+    }
+)
+# attribute -> (extractor, labels any one of which makes a clause worth reading for it); the party
+# is read on every labelled clause. nlp.attribute_eval scores each extractor on the same clauses.
+EXTRACTORS: dict[str, tuple[Callable[[str], Any], frozenset[str]]] = {
+    "notice_days": (notice_days, _TERMINATION),
+    "cure_days": (cure_days, frozenset({"termination_for_cause"})),
+    "transition_days": (transition_days, frozenset({"termination_assistance", "transition_period", "exit_plan"})),
+    "availability_percent": (availability_percent, frozenset({"service_levels", "service_credits"})),
+    "credit_percent": (credit_percent, frozenset({"service_credits"})),
+    "amount": (amount, frozenset({"liability_cap", "service_credits"})),
+}
+
+
+def extract(text: str, labels: set[str]) -> dict[str, Any]:
+    """Attributes for one clause; which extractors run depends on its labels."""
+    attrs = {name: fn(text) for name, (fn, gates) in EXTRACTORS.items() if labels & gates}
     if labels:
         attrs["party"] = party(text)
     return {k: v for k, v in attrs.items() if v is not None}

@@ -23,12 +23,8 @@ def _presence_row(cells: str, m: dict[str, Any], k: dict[str, Any]) -> str:
     )
 
 
-def _rate(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
 def _attribute_section(test: dict[str, Any], dev: dict[str, Any], clauses: int) -> list[str]:
-    from clausescan.nlp.attribute_eval import ORDER
+    from clausescan.nlp.attribute_eval import ORDER, fmt_rate
 
     lines = [
         "## Attribute extraction",
@@ -51,7 +47,7 @@ def _attribute_section(test: dict[str, Any], dev: dict[str, Any], clauses: int) 
         thin = " (too few to measure)" if int(m["gold_present"]) < 5 else ""
         lines.append(
             f"| {field}{thin} | {m['clauses']} | {m['gold_present']} | **{m['correct_values']}** | {wrong} "
-            f"| {_rate(m['accuracy'])} | {d.get('correct_values', 0)} of {d.get('gold_present', 0)} |"
+            f"| {fmt_rate(m['accuracy'])} | {d.get('correct_values', 0)} of {d.get('gold_present', 0)} |"
         )
     lines += [
         "",
